@@ -1,0 +1,42 @@
+import type { ChatErrorInfo } from './errors'
+
+export interface LocalizedError {
+  /** Key under `errors.` in the locale files. */
+  key: string
+  params: Record<string, string | number>
+}
+
+const KEY_BY_CODE: Record<string, string> = {
+  invalid_access_token: 'accessToken',
+  origin_not_allowed: 'origin',
+  upstream_auth_failed: 'upstreamAuth',
+  upstream_unavailable: 'upstreamDown',
+  upstream_protocol_error: 'upstreamDown',
+  upstream_timeout: 'timeout',
+  upstream_network_error: 'streamBroken',
+  upstream_stream_error: 'streamBroken',
+  stream_truncated: 'streamBroken',
+  network_error: 'network',
+  payload_too_large: 'tooLarge',
+  upstream_bad_request: 'badRequest',
+  invalid_request: 'badRequest',
+}
+
+/** Chooses the localized explanation for a failed generation. */
+export function localizeError(error: ChatErrorInfo): LocalizedError {
+  const params = { message: error.message, seconds: error.retryAfterSeconds ?? 0 }
+  if (error.code === 'rate_limited' || error.status === 429)
+    return { key: error.retryAfterSeconds ? 'errors.rateLimitedFor' : 'errors.rateLimited', params }
+  const key = KEY_BY_CODE[error.code]
+  if (key)
+    return { key: `errors.${key}`, params }
+  if (error.type === 'timeout')
+    return { key: 'errors.timeout', params }
+  if (error.type === 'network')
+    return { key: 'errors.network', params }
+  if (error.status === 401)
+    return { key: 'errors.accessToken', params }
+  if (error.status !== undefined && error.status >= 500)
+    return { key: 'errors.upstreamDown', params }
+  return { key: 'errors.unknown', params }
+}

@@ -1,0 +1,28 @@
+import type { ChatMessage } from '../../../relay/protocol'
+import type { ChatMessageRecord } from './types'
+
+/**
+ * The conversation as the model should see it: every user turn and every
+ * answer the user saw finish (or stopped themselves). Failed or interrupted
+ * answers are left out, so a retry does not build on half a sentence.
+ */
+export function toRequestMessages(messages: readonly ChatMessageRecord[], systemPrompt?: string): ChatMessage[] {
+  const history: ChatMessage[] = systemPrompt?.trim() ? [{ role: 'system', content: systemPrompt.trim() }] : []
+  for (const message of messages) {
+    if (message.role === 'user')
+      history.push({ role: 'user', content: message.content })
+    else if (message.status === 'done' && message.content)
+      history.push({ role: 'assistant', content: message.content })
+  }
+  return history
+}
+
+/** A short title from the first question: its first line, cut at a word near 40 characters. */
+export function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0]?.trim() ?? ''
+  if (line.length <= 40)
+    return line
+  const cut = line.slice(0, 40)
+  const space = cut.lastIndexOf(' ')
+  return `${(space > 20 ? cut.slice(0, space) : cut).trimEnd()}…`
+}

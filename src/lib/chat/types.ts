@@ -1,0 +1,27 @@
+import type { Usage } from '../../../relay/protocol'
+import type { ChatErrorInfo } from './errors'
+
+export type MessageStatus = 'streaming' | 'done' | 'error' | 'interrupted'
+
+export interface ChatMessageRecord {
+  id: string
+  role: 'user' | 'assistant'
+  content: string
+  status: MessageStatus
+  createdAt: number
+  /** The model that was asked (user turns) or that served the answer (assistant turns). */
+  model?: string
+  finishReason?: string
+  usage?: Usage
+  /** Set when the user pressed Stop; the partial answer is kept. */
+  stopped?: boolean
+  error?: ChatErrorInfo
+}
+
+export interface Conversation {
+  id: string
+  title: string
+  messages: ChatMessageRecord[]
+  createdAt: number
+  updatedAt: number
+}

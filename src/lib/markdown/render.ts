@@ -1,0 +1,125 @@
+import type { RendererObject } from 'marked'
+import type { MarkdownWindow } from './sanitize'
+import { Marked } from 'marked'
+import { createSanitizer, safeUrl } from './sanitize'
+
+export type { MarkdownWindow } from './sanitize'
+
+/** Renders Markdown to sanitized HTML. */
+export interface MarkdownRenderer {
+  render: (markdown: string) => string
+}
+
+const SAFE_LANGUAGE = /^[\w+#.-]+$/
+const LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer"'
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' }
+
+/** Escapes every HTML-significant character, `&` included. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, c => ESCAPES[c] ?? c)
+}
+
+/**
+ * Escapes like `escapeHtml` but leaves character references alone: marked's
+ * text tokens keep references such as `&copy;` for the browser to decode.
+ */
+function escapeText(text: string): string {
+  return text.replace(/[<>"']|&(?!#\d{1,7};|#x[a-f\d]{1,6};|\w+;)/gi, c => ESCAPES[c] ?? c)
+}
+
+/**
+ * Marked leaves character references in link destinations and titles undecoded
+ * (its own output relies on the browser decoding them inside the attribute). We
+ * decode them first so the URL we check is the URL we emit. A detached textarea
+ * parses its content as RCDATA: references are decoded, tags stay text.
+ */
+function createDecoder(document: Document): (text: string) => string {
+  const textarea = document.createElement('textarea')
+  return (text) => {
+    if (!text.includes('&'))
+      return text
+    textarea.innerHTML = text
+    return textarea.value
+  }
+}
+
+function createRendererObject(decode: (text: string) => string): RendererObject {
+  // Inside a link's text an image renders as plain text: a link in a link is invalid HTML.
+  let linkDepth = 0
+
+  const anchor = (href: string, title: string | null | undefined, inner: string, extra = ''): string => {
+    const titleAttr = title ? ` title="${escapeHtml(decode(title))}"` : ''
+    return `<a href="${escapeHtml(href)}"${titleAttr}${extra} ${LINK_ATTRIBUTES}>${inner}</a>`
+  }
+
+  return {
+    html: ({ text, block }) => block ? `<p>${escapeHtml(text.trim())}</p>\n` : escapeHtml(text),
+    text(token) {
+      // Text after an inline <script>/<pre>/<code>/<kbd> tag arrives with `escaped: true`
+      // but is raw source, so it is escaped here regardless.
+      return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : escapeText(token.text)
+    },
+    code({ text, lang }) {
+      const language = lang?.match(/^\S*/)?.[0] ?? ''
+      const classAttr = SAFE_LANGUAGE.test(language) ? ` class="language-${language}"` : ''
+      const body = text ? `${text.replace(/\n$/, '')}\n` : ''
+      return `<pre><code${classAttr}>${escapeHtml(body)}</code></pre>\n`
+    },
+    codespan: ({ text }) => `<code>${escapeHtml(text)}</code>`,
+    // DOMPurify drops <input>, so task list items get a glyph instead of a checkbox.
+    checkbox: ({ checked }) => `<span class="md-task">${checked ? '☑' : '☐'}</span> `,
+    link({ href, title, tokens, text, autolink }) {
+      linkDepth++
+      let inner: string
+      try {
+        inner = autolink ? escapeHtml(text) : this.parser.parseInline(tokens)
+      }
+      finally {
+        linkDepth--
+      }
+      // Autolink destinations are literal (marked resolves no references in them).
+      const url = safeUrl(autolink ? href : decode(href))
+      return url === null ? inner : anchor(url, title, inner)
+    },
+    image({ href, title, tokens }) {
+      const url = safeUrl(decode(href))
+      const alt = escapeText(this.parser.parseInline(tokens, this.parser.textRenderer))
+      const label = alt || (url === null ? '' : escapeHtml(new URL(url).host || url))
+      if (!label)
+        return ''
+      const inner = `🖼 ${label}`
+      return url === null || linkDepth > 0 ? inner : anchor(url, title, inner, ' class="md-image-link"')
+    },
+  }
+}
+
+/**
+ * Creates a Markdown renderer: GFM via its own `Marked` instance, raw HTML shown
+ * as text, links limited to http/https/mailto, images turned into links, and the
+ * result sanitized by a DOMPurify instance bound to `options.window`.
+ * `render` is synchronous and safe to call on every streamed update.
+ */
+export function createMarkdownRenderer(options: { window: MarkdownWindow }): MarkdownRenderer {
+  const sanitize = createSanitizer(options.window)
+  const marked = new Marked({
+    async: false,
+    gfm: true,
+    breaks: false,
+    renderer: createRendererObject(createDecoder(options.window.document)),
+  })
+
+  return {
+    render(markdown) {
+      let html: string
+      try {
+        html = marked.parse(markdown, { async: false })
+      }
+      catch {
+        // Never break a streaming view over a parser bug: show the source as text.
+        html = `<p>${escapeHtml(markdown)}</p>`
+      }
+      return sanitize(html)
+    },
+  }
+}
