@@ -14,6 +14,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/e2e/build-spa.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // One browser and one relay at a time: the machine has two cores.

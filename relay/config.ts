@@ -41,7 +41,7 @@ export function loadConfig(env: Env): Readonly<RelayConfig> {
   const list = (name: string) => (text(name) ?? '').split(',').map(s => s.trim()).filter(Boolean)
 
   const port = Number(text('PORT') ?? 8787)
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
+  if (!/^\d+$/.test(text('PORT') ?? '8787') || port > 65535)
     problems.push(`PORT must be an integer from 0 to 65535, got "${env.PORT}"`)
 
   const host = text('HOST') ?? '127.0.0.1'
@@ -68,12 +68,12 @@ export function loadConfig(env: Env): Readonly<RelayConfig> {
 
   const allowedOrigins = list('ALLOWED_ORIGINS')
   for (const origin of allowedOrigins) {
-    if (origin === '*' || !isHttpUrl(origin) || new URL(origin).origin !== origin)
+    if (origin.includes('*') || !isHttpUrl(origin) || new URL(origin).origin !== origin)
       problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://chat.example.com (no wildcard, path or trailing slash)`)
   }
 
   const maxBodyBytes = Number(text('RELAY_MAX_BODY_BYTES') ?? 4 * 1024 * 1024)
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024)
+  if (!/^\d+$/.test(text('RELAY_MAX_BODY_BYTES') ?? '4194304') || maxBodyBytes < 1024)
     problems.push(`RELAY_MAX_BODY_BYTES must be an integer of at least 1024, got "${env.RELAY_MAX_BODY_BYTES}"`)
 
   for (const name of ['RELAY_CONFIG', 'REDIS_URL']) {

@@ -34,13 +34,14 @@ export type Redact = (text: string) => string
 
 /** Builds a {@link Redact} that hides the given secrets and anything shaped like an API key. */
 export function createRedactor(secrets: readonly string[]): Redact {
-  const sorted = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length)
+  // Very short "keys" (Ollama's placeholder "ollama") are not secret, and replacing them would garble every line.
+  const sorted = secrets.filter(secret => secret.length >= 8).sort((a, b) => b.length - a.length)
   return (text) => {
     let out = text
     for (const secret of sorted)
       out = out.split(secret).join('[redacted]')
     // Providers echo parts of a rejected key ("Incorrect API key provided: sk-abc***xyz").
-    return out.replace(/\b(?:sk|key|rk)-[\w*.-]{4,}/gi, '[redacted]')
+    return out.replace(/\bsk-[\w*-]{8,}/g, '[redacted]')
   }
 }
 

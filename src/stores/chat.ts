@@ -53,7 +53,7 @@ export const useChatStore = defineStore('chat', () => {
     if (!conversation || index < 0 || isStreaming.value)
       return
     conversation.messages.splice(index, 1)
-    await generate(conversation, useSettingsStore().model)
+    await generate(conversation, useSettingsStore().model, index)
   }
 
   /** Stops the answer streaming in the active conversation; its text so far stays. */
@@ -62,12 +62,13 @@ export const useChatStore = defineStore('chat', () => {
       running.get(message.id)?.abort()
   }
 
-  async function generate(conversation: Conversation, model: string): Promise<void> {
+  /** Streams an answer into position `at`, from the messages before it. */
+  async function generate(conversation: Conversation, model: string, at = conversation.messages.length): Promise<void> {
     const settings = useSettingsStore()
-    const history = toRequestMessages(conversation.messages)
-    conversation.messages.push(record('assistant', '', 'streaming'))
+    const history = toRequestMessages(conversation.messages.slice(0, at))
+    conversation.messages.splice(at, 0, record('assistant', '', 'streaming'))
     // Mutate through the reactive proxy so every token re-renders.
-    const answer = conversation.messages.at(-1)!
+    const answer = conversation.messages[at]!
     const controller = new AbortController()
     running.set(answer.id, controller)
     let state: StreamState = { content: '' }

@@ -20,6 +20,8 @@ const KEY_BY_CODE: Record<string, string> = {
   payload_too_large: 'tooLarge',
   upstream_bad_request: 'badRequest',
   invalid_request: 'badRequest',
+  not_found: 'notFound',
+  internal_error: 'relayFailed',
 }
 
 /** Chooses the localized explanation for a failed generation. */
@@ -36,7 +38,9 @@ export function localizeError(error: ChatErrorInfo): LocalizedError {
     return { key: 'errors.network', params }
   if (error.status === 401)
     return { key: 'errors.accessToken', params }
-  if (error.status !== undefined && error.status >= 500)
+  if (error.status === 500)
+    return { key: 'errors.relayFailed', params }
+  if (error.status !== undefined && error.status > 500)
     return { key: 'errors.upstreamDown', params }
   return { key: 'errors.unknown', params }
 }

@@ -47,13 +47,17 @@ export async function chatErrorFromResponse(response: Response): Promise<ChatErr
   })
 }
 
-/** Builds the error for an error frame that ended a stream. */
-export function chatErrorFromFrame(body: ErrorBody): ChatError {
-  const code = body.error.code ?? 'upstream_stream_error'
+/** Builds the error for an error frame that ended a stream (`{"error": ...}` in any shape). */
+export function chatErrorFromFrame(frame: { error?: unknown }): ChatError {
+  const error = typeof frame.error === 'object' && frame.error !== null ? frame.error as Partial<ErrorBody['error']> : {}
+  const message = typeof error.message === 'string' && error.message
+    ? error.message
+    : typeof frame.error === 'string' && frame.error ? frame.error : 'The stream ended with an error.'
+  const code = typeof error.code === 'string' && error.code ? error.code : 'upstream_stream_error'
   const type: ChatErrorType = code === 'upstream_timeout'
     ? 'timeout'
     : code === 'stream_truncated' || code === 'upstream_network_error' || code === 'upstream_stream_error' ? 'network' : 'http'
-  return new ChatError({ type, code, message: body.error.message })
+  return new ChatError({ type, code, message })
 }
 
 /** Narrows anything thrown during a generation to a {@link ChatError}. */

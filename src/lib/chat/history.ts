@@ -17,12 +17,18 @@ export function toRequestMessages(messages: readonly ChatMessageRecord[], system
   return history
 }
 
+const TITLE_LENGTH = 40
+
 /** A short title from the first question: its first line, cut at a word near 40 characters. */
 export function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]?.trim() ?? ''
-  if (line.length <= 40)
+  // Count code points, so an emoji at the cut is kept whole.
+  const chars = Array.from(line)
+  if (chars.length <= TITLE_LENGTH)
     return line
-  const cut = line.slice(0, 40)
-  const space = cut.lastIndexOf(' ')
-  return `${(space > 20 ? cut.slice(0, space) : cut).trimEnd()}…`
+  // One character more, so a word ending exactly at the limit is kept.
+  const head = chars.slice(0, TITLE_LENGTH + 1).join('')
+  const space = head.lastIndexOf(' ')
+  const cut = space > TITLE_LENGTH / 2 ? head.slice(0, space) : chars.slice(0, TITLE_LENGTH).join('')
+  return `${cut.trimEnd()}…`
 }

@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk, ChatCompletionRequest, ErrorBody } from '../../../relay/protocol'
+import type { ChatCompletionChunk, ChatCompletionRequest } from '../../../relay/protocol'
 import { EventStreamContentType, fetchEventSource } from '@microsoft/fetch-event-source'
 import { ChatError, chatErrorFromFrame, chatErrorFromResponse, toChatError } from './errors'
 
@@ -25,7 +25,11 @@ export type StreamResult = 'done' | 'aborted'
  */
 export async function streamChatCompletion(options: StreamChatOptions): Promise<StreamResult> {
   const { baseUrl, accessToken, request, signal, onChunk } = options
+  // fetch-event-source listens for 'abort', which never fires for a signal aborted already.
+  if (signal.aborted)
+    return 'aborted'
   let finished = false
+  let sawFinishReason = false
 
   await fetchEventSource(`${baseUrl.replace(/\/+$/, '')}/chat/completions`, {
     method: 'POST',
@@ -43,7 +47,7 @@ export async function streamChatCompletion(options: StreamChatOptions): Promise<
       throw await chatErrorFromResponse(response)
     },
     onmessage(event) {
-      if (finished)
+      if (finished || signal.aborted)
         return
       if (event.data === '[DONE]') {
         finished = true
@@ -53,12 +57,17 @@ export async function streamChatCompletion(options: StreamChatOptions): Promise<
         return
       const payload = parseJson(event.data)
       if (payload && typeof payload === 'object' && 'error' in payload)
-        throw chatErrorFromFrame(payload as ErrorBody)
+        throw chatErrorFromFrame(payload)
       if (!payload || typeof payload !== 'object' || !Array.isArray((payload as ChatCompletionChunk).choices))
         throw new ChatError({ type: 'protocol', code: 'malformed_chunk', message: `Unexpected data in the stream: ${event.data.slice(0, 200)}` })
-      onChunk(payload as ChatCompletionChunk)
+      const chunk = payload as ChatCompletionChunk
+      sawFinishReason ||= chunk.choices.some(choice => choice?.finish_reason)
+      onChunk(chunk)
     },
     onclose() {
+      // Some upstreams omit [DONE]; a finish_reason already said the answer is complete.
+      if (sawFinishReason && !signal.aborted)
+        finished = true
       if (!finished && !signal.aborted)
         throw new ChatError({ type: 'network', code: 'stream_truncated', message: 'The connection closed before the answer was complete.' })
     },

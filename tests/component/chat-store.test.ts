@@ -1,0 +1,263 @@
+import type { ChatCompletionChunk, ChatCompletionRequest, ErrorBody } from '../../relay/protocol'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { useChatStore } from '../../src/stores/chat'
+import { useSettingsStore } from '../../src/stores/settings'
+
+// The real chat store against a fake relay: fetch is stubbed globally because
+// the transport (fetch-event-source) reads `window.fetch` when it is called.
+
+function chunk(content: string, finishReason: string | null = null): ChatCompletionChunk {
+  return { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 0, model: 'sori-demo', choices: [{ index: 0, delta: { content }, finish_reason: finishReason }] }
+}
+
+function sse(...frames: Array<ChatCompletionChunk | ErrorBody | '[DONE]'>): string {
+  return frames.map(frame => `data: ${typeof frame === 'string' ? frame : JSON.stringify(frame)}\n\n`).join('')
+}
+
+/** A stream the test writes to frame by frame; it errors like a real body when the request is aborted. */
+function openStream(signal: AbortSignal | null | undefined) {
+  const encoder = new TextEncoder()
+  let controller!: ReadableStreamDefaultController<Uint8Array>
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c
+    },
+  })
+  signal?.addEventListener('abort', () => controller.error(new DOMException('The operation was aborted.', 'AbortError')))
+  return {
+    body,
+    write: (text: string) => controller.enqueue(encoder.encode(text)),
+    close: () => controller.close(),
+  }
+}
+
+type Reply = (signal: AbortSignal | null | undefined) => Response
+
+function eventStream(text: string): Reply {
+  return (signal) => {
+    const stream = openStream(signal)
+    stream.write(text)
+    stream.close()
+    return new Response(stream.body, { headers: { 'content-type': 'text/event-stream' } })
+  }
+}
+
+function jsonError(status: number, code: string, message: string): Reply {
+  return () => new Response(JSON.stringify({ error: { message, type: 'relay_error', code } }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  })
+}
+
+/** A fake relay: answers each request with the next reply and records what was posted. */
+function fakeRelay(...replies: Reply[]) {
+  const requests: Array<{ url: string, headers: Record<string, string>, body: ChatCompletionRequest }> = []
+  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    requests.push({
+      url: String(input),
+      headers: init?.headers as Record<string, string>,
+      body: JSON.parse(String(init?.body)) as ChatCompletionRequest,
+    })
+    const reply = replies.shift()
+    if (!reply)
+      throw new Error('The fake relay got more requests than the test expected.')
+    return reply(init?.signal)
+  })
+  vi.stubGlobal('fetch', fetch)
+  return { fetch, requests }
+}
+
+function messagesOf(chat: ReturnType<typeof useChatStore>) {
+  return chat.active?.messages ?? []
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  // fetch-event-source re-sends on a timer; faking timers lets a test run any
+  // pending one at once and see that nothing goes out again.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+  localStorage.clear()
+})
+
+/** No request went out again behind the test's back, and none is scheduled to. */
+function expectSentOnce(fetch: ReturnType<typeof fakeRelay>['fetch'], times = 1) {
+  vi.runAllTimers()
+  expect(fetch).toHaveBeenCalledTimes(times)
+}
+
+describe('chat store against a relay', () => {
+  it('sends a question and streams the answer into a new conversation', async () => {
+    const { fetch, requests } = fakeRelay(eventStream(sse(chunk('안녕'), chunk('하세요!', 'stop'), '[DONE]')))
+    useSettingsStore().model = 'sori-demo'
+    const chat = useChatStore()
+
+    await chat.send('안녕')
+
+    expect(chat.conversations).toHaveLength(1)
+    expect(chat.active?.title).toBe('안녕')
+    expect(messagesOf(chat)).toMatchObject([
+      { role: 'user', content: '안녕', status: 'done' },
+      { role: 'assistant', content: '안녕하세요!', status: 'done', finishReason: 'stop', model: 'sori-demo' },
+    ])
+    expect(messagesOf(chat)[1]?.stopped).toBeUndefined()
+    expect(chat.isStreaming).toBe(false)
+    expect(requests[0]?.url).toBe('http://localhost:3000/v1/chat/completions')
+    expect(requests[0]?.body).toMatchObject({ model: 'sori-demo', stream: true, messages: [{ role: 'user', content: '안녕' }] })
+    expectSentOnce(fetch)
+  })
+
+  it('sends the access token when one is set', async () => {
+    const { requests } = fakeRelay(eventStream(sse(chunk('Hi'), '[DONE]')))
+    useSettingsStore().accessToken = 'secret-token'
+
+    await useChatStore().send('Hello')
+
+    expect(requests[0]?.headers.Authorization).toBe('Bearer secret-token')
+  })
+
+  it('posts the whole conversation with a follow-up question', async () => {
+    const { fetch, requests } = fakeRelay(
+      eventStream(sse(chunk('Seoul is sunny.'), '[DONE]')),
+      eventStream(sse(chunk('Busan is rainy.'), '[DONE]')),
+    )
+    const chat = useChatStore()
+
+    await chat.send('Weather in Seoul?')
+    await chat.send('And Busan?')
+
+    expect(chat.conversations).toHaveLength(1)
+    expect(requests[1]?.body.messages).toEqual([
+      { role: 'user', content: 'Weather in Seoul?' },
+      { role: 'assistant', content: 'Seoul is sunny.' },
+      { role: 'user', content: 'And Busan?' },
+    ])
+    expect(messagesOf(chat).map(m => m.content)).toEqual(['Weather in Seoul?', 'Seoul is sunny.', 'And Busan?', 'Busan is rainy.'])
+    expectSentOnce(fetch, 2)
+  })
+
+  it('ends the answer in an error when the relay rejects the access token, keeping the question', async () => {
+    const { fetch } = fakeRelay(jsonError(401, 'invalid_access_token', 'Missing or invalid access token.'))
+    const chat = useChatStore()
+
+    await chat.send('Hello')
+
+    const [question, answer] = messagesOf(chat)
+    expect(question).toMatchObject({ role: 'user', content: 'Hello', status: 'done' })
+    expect(answer).toMatchObject({ role: 'assistant', content: '', status: 'error' })
+    expect(answer?.error).toMatchObject({ type: 'http', code: 'invalid_access_token', status: 401, message: 'Missing or invalid access token.' })
+    expect(chat.isStreaming).toBe(false)
+    expectSentOnce(fetch)
+  })
+
+  it('ends the answer in an error when the stream stops before [DONE], keeping the partial text', async () => {
+    const { fetch } = fakeRelay(eventStream(sse(chunk('Once upon'), chunk(' a time'))))
+    const chat = useChatStore()
+
+    await chat.send('Tell me a story')
+
+    const answer = messagesOf(chat)[1]
+    expect(answer).toMatchObject({ status: 'error', content: 'Once upon a time' })
+    expect(answer?.error).toMatchObject({ type: 'network', code: 'stream_truncated' })
+    expectSentOnce(fetch)
+  })
+
+  it('ends the answer in an error when the relay sends an error frame mid-stream', async () => {
+    const { fetch } = fakeRelay(eventStream(sse(chunk('Half'), { error: { message: 'Upstream timed out.', type: 'relay_error', code: 'upstream_timeout' } })))
+    const chat = useChatStore()
+
+    await chat.send('Tell me a story')
+
+    expect(messagesOf(chat)[1]).toMatchObject({ status: 'error', content: 'Half', error: { type: 'timeout', code: 'upstream_timeout' } })
+    expectSentOnce(fetch)
+  })
+
+  it('ends the answer in a network error when the relay cannot be reached', async () => {
+    const fetch = vi.fn(async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    vi.stubGlobal('fetch', fetch)
+    const chat = useChatStore()
+
+    await chat.send('Hello')
+
+    expect(messagesOf(chat)[1]).toMatchObject({ status: 'error', error: { type: 'network', code: 'network_error' } })
+    expectSentOnce(fetch)
+  })
+
+  it('stops a streaming answer, keeping the text so far', async () => {
+    let stream: ReturnType<typeof openStream> | undefined
+    const { fetch } = fakeRelay((signal) => {
+      stream = openStream(signal)
+      stream.write(sse(chunk('The first')))
+      return new Response(stream.body, { headers: { 'content-type': 'text/event-stream' } })
+    })
+    const chat = useChatStore()
+
+    const sending = chat.send('Tell me a long story')
+    await vi.waitFor(() => expect(messagesOf(chat)[1]?.content).toBe('The first'))
+    expect(chat.isStreaming).toBe(true)
+    expect(messagesOf(chat)[1]?.status).toBe('streaming')
+
+    chat.stop()
+    await sending
+
+    expect(messagesOf(chat)[1]).toMatchObject({ role: 'assistant', content: 'The first', status: 'done', stopped: true })
+    expect(messagesOf(chat)[1]?.error).toBeUndefined()
+    expect(chat.isStreaming).toBe(false)
+    expectSentOnce(fetch)
+  })
+
+  it('does not send a second question while an answer is streaming', async () => {
+    const { fetch } = fakeRelay((signal) => {
+      const stream = openStream(signal)
+      stream.write(sse(chunk('Thinking')))
+      return new Response(stream.body, { headers: { 'content-type': 'text/event-stream' } })
+    })
+    const chat = useChatStore()
+
+    const sending = chat.send('First')
+    await vi.waitFor(() => expect(messagesOf(chat)[1]?.content).toBe('Thinking'))
+    await chat.send('Second')
+
+    expect(messagesOf(chat).map(m => m.content)).toEqual(['First', 'Thinking'])
+    chat.stop()
+    await sending
+    expectSentOnce(fetch)
+  })
+
+  it('retries a failed answer, replacing it with a new one from the same history', async () => {
+    const { fetch, requests } = fakeRelay(
+      jsonError(503, 'upstream_unavailable', 'The provider is down.'),
+      eventStream(sse(chunk('Back again.'), '[DONE]')),
+    )
+    const chat = useChatStore()
+    await chat.send('Are you there?')
+    const failed = messagesOf(chat)[1]
+    expect(failed).toMatchObject({ status: 'error', error: { code: 'upstream_unavailable' } })
+
+    await chat.retry(failed!.id)
+
+    expect(messagesOf(chat)).toHaveLength(2)
+    expect(messagesOf(chat).some(m => m.id === failed!.id)).toBe(false)
+    expect(messagesOf(chat)[1]).toMatchObject({ role: 'assistant', content: 'Back again.', status: 'done' })
+    expect(messagesOf(chat)[1]?.error).toBeUndefined()
+    expect(requests[1]?.body.messages).toEqual([{ role: 'user', content: 'Are you there?' }])
+    expectSentOnce(fetch, 2)
+  })
+
+  it('ignores blank questions', async () => {
+    const { fetch } = fakeRelay()
+    const chat = useChatStore()
+
+    await chat.send('   ')
+
+    expect(chat.conversations).toHaveLength(0)
+    expect(fetch).not.toHaveBeenCalled()
+  })
+})

@@ -1,0 +1,80 @@
+import type { Browser, Page } from 'playwright-core'
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import process from 'node:process'
+import { createInterface } from 'node:readline'
+import { chromium } from 'playwright-core'
+
+/** Debian's Chromium, or CHROMIUM_PATH; never a downloaded browser. */
+export function findChromium(): string | null {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]
+  return candidates.find(path => existsSync(path)) ?? null
+}
+
+/**
+ * Whether to run browser tests. Without a Chromium they are skipped with a
+ * notice, except in CI, where a missing browser is a failure.
+ */
+export function chromiumOrSkip(): string | null {
+  const path = findChromium()
+  if (path)
+    return path
+  if (process.env.CI)
+    throw new Error('CI=true but no Chromium found: install Debian\'s chromium or set CHROMIUM_PATH')
+  console.warn('\n[e2e] SKIPPED: no Chromium at /usr/bin/chromium (set CHROMIUM_PATH). Install it with: apt-get install chromium\n')
+  return null
+}
+
+export async function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  })
+}
+
+export interface RelayProcess {
+  url: string
+  logs: string[]
+  stop: () => Promise<void>
+}
+
+/** Starts `relay/node.ts` as a real process on a free loopback port. */
+export async function startRelay(env: Record<string, string>, spaDir: string): Promise<RelayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/node.ts'], {
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', SORI_STATIC_DIR: spaDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: string[] = []
+  let stderr = ''
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      logs.push(line)
+      const entry = JSON.parse(line) as { event?: string, url?: string }
+      if (entry.event === 'listening' && entry.url)
+        resolve(entry.url)
+    })
+    child.once('exit', code => reject(new Error(`relay exited with ${code}: ${stderr}`)))
+  })
+  return {
+    url,
+    logs,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null)
+        return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    }),
+  }
+}
+
+/** The assistant messages on the page. */
+export const answers = (page: Page) => page.locator('[data-testid="message"][data-role="assistant"]')
+
+/** Types into the composer and presses Enter, as a user would. */
+export async function ask(page: Page, text: string): Promise<void> {
+  await page.getByTestId('composer').fill(text)
+  await page.getByTestId('composer').press('Enter')
+}
