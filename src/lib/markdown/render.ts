@@ -11,7 +11,8 @@ export interface MarkdownRenderer {
 }
 
 const SAFE_LANGUAGE = /^[\w+#.-]+$/
-const LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer"'
+// In the order DOMPurify leaves them: it drops `target` and the hook appends it again.
+const LINK_ATTRIBUTES = 'rel="noopener noreferrer" target="_blank"'
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' }
 
@@ -31,17 +32,16 @@ function escapeText(text: string): string {
 /**
  * Marked leaves character references in link destinations and titles undecoded
  * (its own output relies on the browser decoding them inside the attribute). We
- * decode them first so the URL we check is the URL we emit. A detached textarea
- * parses its content as RCDATA: references are decoded, tags stay text.
+ * decode them first so the URL we check is the URL we emit. Only references
+ * ending in `;` count, as in CommonMark: `?a=1&copy=2` stays as written. Each one
+ * is decoded by a detached textarea, whose content is parsed as text (RCDATA).
  */
 function createDecoder(document: Document): (text: string) => string {
   const textarea = document.createElement('textarea')
-  return (text) => {
-    if (!text.includes('&'))
-      return text
-    textarea.innerHTML = text
+  return text => text.replace(/&(?:#\d{1,7}|#x[\da-f]{1,6}|[a-z][a-z\d]{1,31});/gi, (reference) => {
+    textarea.innerHTML = reference
     return textarea.value
-  }
+  })
 }
 
 function createRendererObject(decode: (text: string) => string): RendererObject {
