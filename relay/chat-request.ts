@@ -38,10 +38,3 @@ function messageProblems(message: unknown, index: number): string[] {
     problems.push(`\`messages[${index}].content\` must be a string, an array of parts or null`)
   return problems
 }
-
-/** Puts the operator's system prompt in front of the conversation. */
-export function withSystemPrompt(request: ChatCompletionRequest, systemPrompt: string | null): ChatCompletionRequest {
-  if (!systemPrompt)
-    return request
-  return { ...request, messages: [{ role: 'system', content: systemPrompt }, ...request.messages] }
-}

@@ -1,21 +1,46 @@
+import type { RelayFile } from './config-file'
+import { parseRelayFile } from './config-file'
+
 export interface UpstreamConfig {
+  name: string
   /** Base URL including `/v1`, without a trailing slash. */
   baseUrl: string
   /** Empty for upstreams that need no key (a local Ollama or vLLM). */
   apiKey: string
+  /** Models it serves; null means any model name passes through to it. */
+  models: readonly string[] | null
+  includeUsage: boolean
+}
+
+export interface ModelConfig {
+  upstream: string
+  upstreamModel: string
+  /** USD per 1M tokens. */
+  pricing: { input: number, output: number, cachedInput?: number } | null
+  fallbacks: readonly string[]
 }
 
 export interface RelayConfig {
   port: number
   host: string
-  /** Null means demo mode: the built-in `demo` model answers without any network. */
-  upstream: UpstreamConfig | null
+  /** Empty means demo mode: the built-in `demo` model answers without any network. */
+  upstreams: readonly UpstreamConfig[]
+  /** Every configured model; the allowlist unless `allowAnyModel`. */
+  models: Readonly<Record<string, ModelConfig>>
+  /** True when some upstream takes any model name. */
+  allowAnyModel: boolean
   accessTokens: readonly string[]
   /** Cross-origin callers allowed by CORS; same-origin callers are always allowed. */
   allowedOrigins: readonly string[]
   systemPrompt: string | null
-  /** Largest accepted request body, in bytes. */
-  maxBodyBytes: number
+  /** Largest `max_tokens` a client may ask for; larger requests are capped. */
+  maxTokens: number | null
+  limits: { requestsPerMinute: number, concurrentStreams: number, maxBodyBytes: number }
+  timeouts: { connectMs: number, firstTokenMs: number, idleMs: number, totalMs: number }
+  /** Retries and failover happen only before the first token reaches the client. */
+  retry: { maxAttempts: number, budgetMs: number, baseDelayMs: number, maxDelayMs: number, commitMs: number }
+  /** How long the stream may stay silent before a `: keepalive` comment. */
+  keepaliveMs: number
 }
 
 export type Env = Record<string, string | undefined>
@@ -32,18 +57,25 @@ export class ConfigError extends Error {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1'])
 
 /**
- * Reads the relay configuration from environment variables, validates all of it
- * and returns a frozen object, or throws a {@link ConfigError} naming every problem.
+ * Reads the relay configuration from environment variables and, when
+ * `RELAY_CONFIG` names one, the text of that file (`fileText`, read by the
+ * entry). Validates all of it and returns a frozen object, or throws a
+ * {@link ConfigError} naming every problem.
  */
-export function loadConfig(env: Env): Readonly<RelayConfig> {
+export function loadConfig(env: Env, fileText?: string): Readonly<RelayConfig> {
   const problems: string[] = []
   const text = (name: string) => env[name]?.trim() || undefined
   const list = (name: string) => (text(name) ?? '').split(',').map(s => s.trim()).filter(Boolean)
+  const integer = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const raw = text(name)
+    if (raw === undefined)
+      return fallback
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`)
+    return Number(raw)
+  }
 
-  const port = Number(text('PORT') ?? 8787)
-  if (!/^\d+$/.test(text('PORT') ?? '8787') || port > 65535)
-    problems.push(`PORT must be an integer from 0 to 65535, got "${env.PORT}"`)
-
+  const port = integer('PORT', 8787, 0, 65535)
   const host = text('HOST') ?? '127.0.0.1'
   const accessTokens = list('RELAY_ACCESS_TOKENS')
   if (!LOOPBACK_HOSTS.has(host) && accessTokens.length === 0 && text('RELAY_ALLOW_OPEN') !== '1') {
@@ -53,46 +85,99 @@ export function loadConfig(env: Env): Readonly<RelayConfig> {
   if (accessTokens.some(t => t.length < 16))
     problems.push('RELAY_ACCESS_TOKENS: every token must be at least 16 characters long')
 
-  const baseUrl = text('OPENAI_BASE_URL')
-  const apiKey = text('OPENAI_API_KEY') ?? ''
-  let upstream: UpstreamConfig | null = null
-  if (baseUrl) {
-    if (isHttpUrl(baseUrl))
-      upstream = { baseUrl: baseUrl.replace(/\/+$/, ''), apiKey }
-    else
-      problems.push(`OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1, got "${baseUrl}"`)
-  }
-  else if (apiKey) {
-    problems.push('OPENAI_API_KEY is set but OPENAI_BASE_URL is not: set it to your provider\'s base URL including /v1')
-  }
-
   const allowedOrigins = list('ALLOWED_ORIGINS')
   for (const origin of allowedOrigins) {
     if (origin.includes('*') || !isHttpUrl(origin) || new URL(origin).origin !== origin)
       problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://chat.example.com (no wildcard, path or trailing slash)`)
   }
+  if (text('REDIS_URL'))
+    problems.push('REDIS_URL is not supported by this version of the relay yet; unset it')
 
-  const maxBodyBytes = Number(text('RELAY_MAX_BODY_BYTES') ?? 4 * 1024 * 1024)
-  if (!/^\d+$/.test(text('RELAY_MAX_BODY_BYTES') ?? '4194304') || maxBodyBytes < 1024)
-    problems.push(`RELAY_MAX_BODY_BYTES must be an integer of at least 1024, got "${env.RELAY_MAX_BODY_BYTES}"`)
-
-  for (const name of ['RELAY_CONFIG', 'REDIS_URL']) {
-    if (text(name))
-      problems.push(`${name} is not supported by this version of the relay yet; unset it`)
+  let file: RelayFile | null = null
+  if (text('RELAY_CONFIG')) {
+    if (fileText === undefined) {
+      problems.push(`RELAY_CONFIG: could not read ${text('RELAY_CONFIG')}`)
+    }
+    else {
+      const parsed = parseRelayFile(fileText)
+      problems.push(...parsed.problems)
+      file = parsed.file ?? null
+    }
+    if (text('OPENAI_BASE_URL'))
+      problems.push('Set either RELAY_CONFIG or OPENAI_BASE_URL, not both: list the upstream in the file')
   }
+  const upstreams = file ? upstreamsFromFile(file, env, problems) : upstreamFromEnv(env, problems)
 
-  if (problems.length > 0)
-    throw new ConfigError(problems)
-
-  return Object.freeze({
+  const config: RelayConfig = {
     port,
     host,
-    upstream: upstream && Object.freeze(upstream),
-    accessTokens: Object.freeze(accessTokens),
-    allowedOrigins: Object.freeze(allowedOrigins),
-    systemPrompt: text('SYSTEM_PROMPT') ?? null,
-    maxBodyBytes,
+    upstreams,
+    models: file ? modelsFromFile(file, upstreams) : {},
+    allowAnyModel: upstreams.some(u => u.models === null),
+    accessTokens,
+    allowedOrigins,
+    systemPrompt: text('SYSTEM_PROMPT') ?? file?.systemPrompt ?? null,
+    maxTokens: file?.maxTokens ?? null,
+    limits: {
+      requestsPerMinute: integer('RELAY_REQUESTS_PER_MINUTE', file?.limits.requestsPerMinute ?? 60, 0),
+      concurrentStreams: integer('RELAY_CONCURRENT_STREAMS', file?.limits.concurrentStreams ?? 8, 0),
+      maxBodyBytes: integer('RELAY_MAX_BODY_BYTES', file?.limits.maxBodyBytes ?? 4 * 1024 * 1024, 1024),
+    },
+    timeouts: {
+      connectMs: file?.timeouts.connectMs ?? 15_000,
+      // Reasoning models can think for minutes before the first visible token.
+      firstTokenMs: file?.timeouts.firstTokenMs ?? 120_000,
+      idleMs: file?.timeouts.idleMs ?? 120_000,
+      totalMs: file?.timeouts.totalMs ?? 30 * 60_000,
+    },
+    retry: {
+      maxAttempts: file?.retry.maxAttempts ?? 2,
+      budgetMs: file?.retry.budgetMs ?? 20_000,
+      baseDelayMs: file?.retry.baseDelayMs ?? 250,
+      maxDelayMs: file?.retry.maxDelayMs ?? 4_000,
+      commitMs: file?.retry.commitMs ?? 2_000,
+    },
+    keepaliveMs: 15_000,
+  }
+  if (problems.length > 0)
+    throw new ConfigError(problems)
+  return deepFreeze(config)
+}
+
+function upstreamFromEnv(env: Env, problems: string[]): UpstreamConfig[] {
+  const baseUrl = env.OPENAI_BASE_URL?.trim()
+  const apiKey = env.OPENAI_API_KEY?.trim() ?? ''
+  if (!baseUrl) {
+    if (apiKey)
+      problems.push('OPENAI_API_KEY is set but OPENAI_BASE_URL is not: set it to your provider\'s base URL including /v1')
+    return []
+  }
+  if (!isHttpUrl(baseUrl)) {
+    problems.push(`OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1, got "${baseUrl}"`)
+    return []
+  }
+  return [{ name: 'default', baseUrl: baseUrl.replace(/\/+$/, ''), apiKey, models: null, includeUsage: true }]
+}
+
+function upstreamsFromFile(file: RelayFile, env: Env, problems: string[]): UpstreamConfig[] {
+  return file.upstreams.map((upstream) => {
+    const apiKey = upstream.apiKeyEnv ? env[upstream.apiKeyEnv]?.trim() ?? '' : ''
+    if (upstream.apiKeyEnv && !apiKey)
+      problems.push(`RELAY_CONFIG upstreams.${upstream.name}: the environment variable ${upstream.apiKeyEnv} is not set`)
+    return { name: upstream.name, baseUrl: upstream.baseUrl.replace(/\/+$/, ''), apiKey, models: upstream.models ?? null, includeUsage: upstream.includeUsage }
   })
+}
+
+/** Every model the file names, each resolved to the upstream that serves it. */
+function modelsFromFile(file: RelayFile, upstreams: readonly UpstreamConfig[]): Record<string, ModelConfig> {
+  const ids = new Set([...upstreams.flatMap(u => u.models ?? []), ...Object.keys(file.models)])
+  const models: Record<string, ModelConfig> = {}
+  for (const id of ids) {
+    const entry = file.models[id]
+    const upstream = entry?.upstream ?? upstreams.find(u => u.models?.includes(id))?.name ?? upstreams[0]!.name
+    models[id] = { upstream, upstreamModel: entry?.upstreamModel ?? id, pricing: entry?.pricing ?? null, fallbacks: entry?.fallbacks ?? [] }
+  }
+  return models
 }
 
 function isHttpUrl(value: string): boolean {
@@ -105,7 +190,16 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value))
+      deepFreeze(child)
+  }
+  return value
+}
+
 /** Every secret in the configuration, for redaction in logs and error messages. */
 export function secretsOf(config: RelayConfig): string[] {
-  return [config.upstream?.apiKey ?? '', ...config.accessTokens].filter(Boolean)
+  return [...config.upstreams.map(u => u.apiKey), ...config.accessTokens].filter(Boolean)
 }

@@ -3,7 +3,13 @@ import type { ErrorBody, RelayErrorCode } from './protocol'
 /** A problem with the client's request, found before anything was sent upstream. */
 export class RelayError extends Error {
   readonly type = 'request'
-  constructor(readonly status: 400 | 401 | 403 | 404 | 413 | 415, readonly code: RelayErrorCode, message: string) {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 429 | 503,
+    readonly code: RelayErrorCode,
+    message: string,
+    /** With a 429: when the client may try again. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message)
     this.name = 'RelayError'
   }
@@ -50,12 +56,25 @@ export function createRedactor(secrets: readonly string[]): Redact {
  * OpenAI-shaped body (also used as the error frame that ends a stream) and headers.
  */
 export function toErrorResponse(error: unknown, redact: Redact): ErrorResponse {
-  if (error instanceof RelayError)
-    return build(error.status, typeForStatus(error.status), error.code, error.message)
+  if (error instanceof RelayError) {
+    const response = build(error.status, typeForStatus(error.status), error.code, error.message)
+    if (error.status === 429) {
+      // Clients (the OpenAI SDKs too) wait for Retry-After; 0 or a fraction would make them retry at once.
+      const seconds = error.retryAfterSeconds ?? 1
+      response.headers['Retry-After'] = String(Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : 1)
+    }
+    return response
+  }
   if (!(error instanceof UpstreamError))
     return build(500, 'server_error', 'internal_error', 'The relay failed unexpectedly.')
 
-  const message = redact(error.message)
+  const response = fromUpstreamError(error, redact(error.message))
+  // The relay has already retried: an OpenAI SDK client must not multiply the attempts.
+  response.headers['x-should-retry'] = 'false'
+  return response
+}
+
+function fromUpstreamError(error: UpstreamError, message: string): ErrorResponse {
   if (error.details.code === 'stream_truncated' || error.details.code === 'upstream_stream_error')
     return build(502, 'upstream_error', error.details.code, message)
   switch (error.type) {
@@ -93,6 +112,8 @@ function typeForStatus(status: number): string {
     case 401: return 'authentication_error'
     case 403: return 'permission_error'
     case 404: return 'not_found_error'
+    case 429: return 'rate_limit_error'
+    case 503: return 'server_error'
     default: return 'invalid_request_error'
   }
 }

@@ -1,38 +1,39 @@
 // The Node entry: the only relay file that reads process.env, touches the file
 // system, listens on a port and handles signals.
 import type { MiddlewareHandler } from 'hono'
-import { existsSync } from 'node:fs'
+import type { FetchFn } from './upstream/client'
+import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { Agent, fetch as undiciFetch } from 'undici'
 import { createApp } from './app'
 import { ConfigError, loadConfig, secretsOf } from './config'
 import { createRedactor } from './errors'
 import { createJsonLogger } from './logger'
+import { createPrometheusMetrics } from './prometheus'
 
-const SHUTDOWN_GRACE_MS = 10_000
+/** How long running streams may take to finish after SIGTERM before the process exits. */
+const SHUTDOWN_GRACE_MS = Number(process.env.RELAY_SHUTDOWN_GRACE_MS ?? 30_000)
 
 function main(): void {
-  let config
-  try {
-    config = loadConfig(process.env)
-  }
-  catch (error) {
-    if (!(error instanceof ConfigError))
-      throw error
-    process.stderr.write(`${error.message}\n`)
-    process.exit(1)
-  }
-
+  const config = loadConfigOrExit()
   const logger = createJsonLogger({ write: line => process.stdout.write(`${line}\n`), redact: createRedactor(secretsOf(config)) })
+  const metrics = createPrometheusMetrics()
   const staticDir = resolve(process.env.SORI_STATIC_DIR ?? fileURLToPath(new URL('../dist', import.meta.url)))
   const demoDelay = process.env.SORI_DEMO_TOKEN_DELAY_MS
+  let draining = false
   const app = createApp({
+    draining: () => draining,
     config,
+    fetch: upstreamFetch(),
     logger,
+    metrics,
+    clientIp: c => getConnInfo(c).remote.address,
     assets: spaAssets(staticDir),
     demoTokenDelayMs: demoDelay ? Number(demoDelay) : undefined,
   })
@@ -42,18 +43,54 @@ function main(): void {
     logger.info('listening', {
       url: `http://${host}:${info.port}`,
       port: info.port,
-      mode: config.upstream ? 'upstream' : 'demo',
+      mode: config.upstreams.length > 0 ? 'upstream' : 'demo',
+      upstreams: config.upstreams.map(u => u.name),
       spa: existsSync(staticDir) ? staticDir : 'missing: run npm run build',
     })
   })
 
+  // Stop accepting, let running answers finish, then leave; a second signal leaves at once.
   const shutdown = (signal: string) => {
-    logger.info('shutting_down', { signal })
+    draining = true
+    logger.info('shutting_down', { signal, graceMs: SHUTDOWN_GRACE_MS })
     server.close(() => process.exit(0))
+    // Kept-alive connections would hold close() open; drop each as soon as it goes idle.
+    const closeIdle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.()
+    closeIdle()
+    setInterval(closeIdle, 250).unref()
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref()
+    process.once(signal, () => process.exit(1))
   }
   process.once('SIGTERM', () => shutdown('SIGTERM'))
   process.once('SIGINT', () => shutdown('SIGINT'))
+}
+
+function loadConfigOrExit() {
+  const file = process.env.RELAY_CONFIG?.trim()
+  try {
+    return loadConfig(process.env, file ? readFileSync(file, 'utf8') : undefined)
+  }
+  catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    if (file && (error as NodeJS.ErrnoException).code) {
+      process.stderr.write(`Invalid relay configuration:\n  - RELAY_CONFIG: cannot read ${file}: ${(error as Error).message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
+/**
+ * fetch with a pooled agent whose own timeouts are off: the relay enforces its
+ * configured ones, and undici's defaults (300 s) would cut long answers.
+ */
+function upstreamFetch(): FetchFn {
+  const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000, connections: 256 })
+  return ((input: string | URL | Request, init?: RequestInit) =>
+    undiciFetch(input as string, { ...init, dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as FetchFn
 }
 
 /** The built SPA from `dir`, with index.html for client-side routes. */

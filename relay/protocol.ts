@@ -61,6 +61,7 @@ export interface ChatCompletion {
  */
 export type RelayErrorCode
   = | 'invalid_request'
+    | 'model_not_allowed'
     | 'unsupported_media_type'
     | 'invalid_access_token'
     | 'origin_not_allowed'
@@ -75,6 +76,7 @@ export type RelayErrorCode
     | 'upstream_protocol_error'
     | 'upstream_stream_error'
     | 'stream_truncated'
+    | 'shutting_down'
     | 'internal_error'
 
 export interface ErrorBody {

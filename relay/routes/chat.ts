@@ -1,58 +1,120 @@
 import type { Context } from 'hono'
 import type { RelayEnv } from '../app'
+import type { RelayConfig } from '../config'
 import type { Redact } from '../errors'
 import type { Logger } from '../logger'
-import type { Upstream } from '../upstream/client'
+import type { RelayMetrics } from '../metrics'
+import type { ChatCompletionRequest, Usage } from '../protocol'
+import type { Target } from '../routing'
+import type { FailoverDeps, OpenedStream } from '../upstream/failover'
+import type { StreamOutcome } from '../upstream/stream'
+import type { CharacterCount } from '../usage'
 import { Hono } from 'hono'
-import { parseChatRequest, withSystemPrompt } from '../chat-request'
-import { RelayError, UpstreamError } from '../errors'
+import { parseChatRequest } from '../chat-request'
+import { RelayError } from '../errors'
+import { resolveTargets } from '../routing'
 import { SSE_HEADERS } from '../sse'
-import { parseEventStream } from '../upstream/client'
-import { relayEventStream } from '../upstream/stream'
+import { completeWithFailover, openWithFailover } from '../upstream/failover'
+import { createClientStream } from '../upstream/stream'
+import { estimateTokens, promptCharacters, usageRecord } from '../usage'
 
-export interface ChatRouteDeps {
-  upstream: Upstream
-  systemPrompt: string | null
+export interface ChatRouteDeps extends FailoverDeps {
+  config: RelayConfig
   redact: Redact
   logger: Logger
+  metrics: RelayMetrics
 }
 
-/** `POST /chat/completions`: forwards to the upstream with the relay's key, streaming or not. */
+/** Names the model that served the answer, when known as the headers go out. */
+export const SERVED_MODEL_HEADER = 'X-Sori-Model'
+
+/** `POST /chat/completions`: routes to the upstream with the relay's key, with failover, streaming or not. */
 export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
-  const { upstream, systemPrompt, redact, logger } = deps
+  const { config, redact, logger, metrics } = deps
+
   return new Hono<RelayEnv>().post('/chat/completions', async (c) => {
-    const request = withSystemPrompt(parseChatRequest(await readJson(c)), systemPrompt)
+    const request = parseChatRequest(await readJson(c))
+    const targets = resolveTargets(config, request.model)
+    const startedAt = Date.now()
+    // The client leaving stops the upstream at once: no more tokens billed.
     const upstreamAbort = new AbortController()
-    // The client leaving must stop the upstream at once: no more tokens billed.
+    let opened: OpenedStream | undefined
+    const abortUpstream = () => {
+      upstreamAbort.abort()
+      opened?.abort()
+    }
     const clientSignal = c.req.raw.signal
-    const abortUpstream = () => upstreamAbort.abort()
     clientSignal.addEventListener('abort', abortUpstream, { once: true })
 
-    const response = await upstream.chatCompletions(request, upstreamAbort.signal)
-    if (!request.stream) {
+    const finish = (target: Target | undefined, outcome: StreamOutcome | { kind: 'done' }, reported: Usage | null, answer: CharacterCount | null) => {
       clientSignal.removeEventListener('abort', abortUpstream)
-      return new Response(response.body, { headers: { 'Content-Type': 'application/json' } })
-    }
-    if (!response.body || !response.headers.get('content-type')?.includes('text/event-stream')) {
-      abortUpstream()
-      throw new UpstreamError('protocol', 'The provider answered a streaming request without an event stream.')
+      const served = target?.model ?? request.model
+      const usage = usageRecord(reported, {
+        prompt: estimateTokens(promptCharacters(request.messages)),
+        completion: answer ? estimateTokens(answer) : 0,
+      }, target?.pricing ?? null)
+      // A cancelled answer was still generated, and billed, up to the cancel.
+      if (target)
+        metrics.usage(served, usage, usage.costUsd)
+      logger.info('chat_completion', { requestId: c.get('requestId'), model: request.model, served, stream: Boolean(request.stream), durationMs: Date.now() - startedAt, ...outcome, usage })
     }
 
-    const started = Date.now()
-    const stream = relayEventStream({
-      events: parseEventStream(response.body),
-      abortUpstream,
+    if (!request.stream) {
+      const { target, completion } = await completeWithFailover(request, targets, upstreamAbort.signal, deps)
+      finish(target, { kind: 'done' }, completion.usage ?? null, null)
+      const renamed = target.model !== request.model || target.upstreamModel !== target.model
+      return c.json(renamed ? { ...completion, model: target.model } : completion, 200, { [SERVED_MODEL_HEADER]: target.model })
+    }
+
+    const opening = openWithFailover(request, targets, upstreamAbort.signal, deps)
+    opening.then(stream => (opened = stream), () => {})
+    // Hold the response until the answer begins, so failures before it still get a real status.
+    await settledWithin(opening, config.retry.commitMs)
+
+    let reported: Usage | null = null
+    let committedTarget: Target | undefined
+    metrics.streamOpened()
+    const stream = createClientStream({
+      opening,
+      abort: abortUpstream,
+      requestedModel: request.model,
+      clientWantsUsage: request.stream_options?.include_usage === true,
+      idleMs: config.timeouts.idleMs,
+      deadline: startedAt + config.timeouts.totalMs,
+      keepaliveMs: config.keepaliveMs,
       redact,
-      onEnd(outcome) {
-        clientSignal.removeEventListener('abort', abortUpstream)
-        logger.info('stream_end', { requestId: c.get('requestId'), model: request.model, durationMs: Date.now() - started, ...outcome })
+      onCommit(target) {
+        committedTarget = target
+        metrics.firstToken(target.model, (Date.now() - startedAt) / 1000)
+      },
+      onUsage: (usage) => { reported = usage },
+      onEnd(outcome, answer) {
+        metrics.streamClosed()
+        metrics.streamEnded(committedTarget?.model ?? request.model, (Date.now() - startedAt) / 1000, outcome.kind)
+        finish(committedTarget, outcome, reported, answer)
       },
     })
-    return new Response(stream, { headers: SSE_HEADERS })
+    const headers: Record<string, string> = { ...SSE_HEADERS }
+    if (opened)
+      headers[SERVED_MODEL_HEADER] = (opened as OpenedStream).target.model
+    return new Response(stream, { headers })
   })
 }
 
-async function readJson(c: Context<RelayEnv>): Promise<unknown> {
+/** Waits until `promise` settles or `ms` pass; rethrows if it rejected in time. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    await Promise.race([promise, new Promise((resolve) => {
+      timer = setTimeout(resolve, ms)
+    })])
+  }
+  finally {
+    clearTimeout(timer)
+  }
+}
+
+async function readJson(c: Context<RelayEnv>): Promise<ChatCompletionRequest | unknown> {
   if (!c.req.header('Content-Type')?.toLowerCase().startsWith('application/json'))
     throw new RelayError(415, 'unsupported_media_type', 'Send the request body as application/json.')
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { reply } from '../fixtures/mock-upstream'
+import { chatFrames, reply } from '../fixtures/mock-upstream'
 import { chatRequest, createTestRelay, question, UPSTREAM_KEY } from './harness'
 
 describe('upstream failures before the stream starts', () => {
@@ -44,10 +44,24 @@ describe('upstream failures before the stream starts', () => {
     expect((await response.json() as { error: { code: string } }).error.code).toBe('upstream_protocol_error')
   })
 
-  it('turns an error the upstream sends after HTTP 200 into an error frame', async () => {
-    const { app } = createTestRelay({ script: () => ({ type: 'sse', chunks: ['data: {"error":{"message":"overloaded","type":"server_error"}}\n\n'] }) })
+  it('retries an error the upstream sends after HTTP 200 but before any token, then answers 502', async () => {
+    const { app, mock } = createTestRelay({ script: () => ({ type: 'sse', chunks: ['data: {"error":{"message":"overloaded","type":"server_error"}}\n\n'] }) })
+    const response = await app.request(chatRequest(question()))
+    expect(response.status).toBe(502)
+    expect(response.headers.get('x-should-retry')).toBe('false')
+    expect(await response.json()).toEqual({ error: { message: 'overloaded', type: 'upstream_error', code: 'upstream_stream_error' } })
+    expect(mock.requests).toHaveLength(2)
+  })
+
+  it('ends the stream with an error frame when the upstream fails after the first token', async () => {
+    const { app, mock } = createTestRelay({ script: () => ({ type: 'sse', chunks: [
+      ...chatFrames(['부분'], { finish: false, done: false }),
+      'data: {"error":{"message":"overloaded","type":"server_error"}}\n\n',
+    ] }) })
     const wire = await (await app.request(chatRequest(question()))).text()
-    expect(wire).toBe('id: 1\ndata: {"error":{"message":"overloaded","type":"upstream_error","code":"upstream_stream_error"}}\n\n')
+    expect(wire.endsWith('data: {"error":{"message":"overloaded","type":"upstream_error","code":"upstream_stream_error"}}\n\n')).toBe(true)
+    expect(wire).toContain('"content":"부분"')
+    expect(mock.requests).toHaveLength(1)
   })
 })
 

@@ -30,7 +30,7 @@ describe('streaming chat completions', () => {
     const [upstream] = mock.requests
     expect(upstream!.path).toBe('/v1/chat/completions')
     expect(upstream!.headers.get('authorization')).toBe(`Bearer ${UPSTREAM_KEY}`)
-    expect(upstream!.body).toEqual(body)
+    expect(upstream!.body).toEqual({ ...body, stream_options: { include_usage: true } })
   })
 
   it('puts the operator system prompt before the conversation', async () => {

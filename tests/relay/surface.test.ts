@@ -111,7 +111,7 @@ describe('demo mode', () => {
   it('serves the demo model without any upstream', async () => {
     const app = demo()
     expect(await (await app.request('/config.json')).json()).toEqual({ relayUrl: './v1', demo: true, defaultModel: 'demo', requiresAccessToken: false })
-    expect(await (await app.request('/v1/models')).json()).toEqual({ object: 'list', data: [{ id: 'demo', object: 'model', created: 0, owned_by: 'sori' }] })
+    expect(await (await app.request('/v1/models')).json()).toEqual({ object: 'list', data: [{ id: 'demo', object: 'model', created: 0, owned_by: 'demo' }] })
   })
 
   it('streams a Markdown showcase in the language of the question', async () => {

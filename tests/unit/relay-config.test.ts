@@ -20,11 +20,17 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       port: 8787,
       host: '127.0.0.1',
-      upstream: null,
+      upstreams: [],
+      models: {},
+      allowAnyModel: false,
       accessTokens: [],
       allowedOrigins: [],
       systemPrompt: null,
-      maxBodyBytes: 4 * 1024 * 1024,
+      maxTokens: null,
+      limits: { requestsPerMinute: 60, concurrentStreams: 8, maxBodyBytes: 4 * 1024 * 1024 },
+      timeouts: { connectMs: 15_000, firstTokenMs: 120_000, idleMs: 120_000, totalMs: 1_800_000 },
+      retry: { maxAttempts: 2, budgetMs: 20_000, baseDelayMs: 250, maxDelayMs: 4_000, commitMs: 2_000 },
+      keepaliveMs: 15_000,
     })
   })
 
@@ -34,11 +40,12 @@ describe('loadConfig', () => {
 
   it('reads an upstream and drops the trailing slash of its base URL', () => {
     const config = loadConfig({ OPENAI_BASE_URL: 'https://api.example.com/v1/', OPENAI_API_KEY: ' sk-test-key ' })
-    expect(config.upstream).toEqual({ baseUrl: 'https://api.example.com/v1', apiKey: 'sk-test-key' })
+    expect(config.upstreams).toEqual([{ name: 'default', baseUrl: 'https://api.example.com/v1', apiKey: 'sk-test-key', models: null, includeUsage: true }])
+    expect(config.allowAnyModel).toBe(true)
   })
 
   it('accepts an upstream without a key (a local Ollama)', () => {
-    expect(loadConfig({ OPENAI_BASE_URL: 'http://localhost:11434/v1' }).upstream).toEqual({ baseUrl: 'http://localhost:11434/v1', apiKey: '' })
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://localhost:11434/v1' }).upstreams).toEqual([{ name: 'default', baseUrl: 'http://localhost:11434/v1', apiKey: '', models: null, includeUsage: true }])
   })
 
   it('reads every setting', () => {
@@ -51,14 +58,14 @@ describe('loadConfig', () => {
       ALLOWED_ORIGINS: 'https://chat.example.com, http://localhost:5173',
       SYSTEM_PROMPT: '한국어로 답하세요.',
       RELAY_MAX_BODY_BYTES: '65536',
-    })).toEqual({
+    })).toMatchObject({
       port: 9000,
       host: '0.0.0.0',
-      upstream: { baseUrl: 'https://api.example.com/v1', apiKey: 'sk-live' },
+      upstreams: [{ name: 'default', baseUrl: 'https://api.example.com/v1', apiKey: 'sk-live', models: null, includeUsage: true }],
       accessTokens: [TOKEN_A, TOKEN_B],
       allowedOrigins: ['https://chat.example.com', 'http://localhost:5173'],
       systemPrompt: '한국어로 답하세요.',
-      maxBodyBytes: 65536,
+      limits: { maxBodyBytes: 65536 },
     })
   })
 
@@ -75,8 +82,8 @@ describe('loadConfig', () => {
     expect(error.problems).toEqual([
       'PORT must be an integer from 0 to 65535, got "80a"',
       'HOST=0.0.0.0 is reachable from other machines, so anyone could spend your key: set RELAY_ACCESS_TOKENS, or RELAY_ALLOW_OPEN=1 if that is really what you want',
-      'OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1, got "api.example.com/v1"',
       'ALLOWED_ORIGINS: "*" is not an origin like https://chat.example.com (no wildcard, path or trailing slash)',
+      'OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1, got "api.example.com/v1"',
     ])
     for (const problem of error.problems)
       expect(error.message).toContain(problem)
@@ -93,9 +100,9 @@ describe('loadConfig', () => {
     expect(error.problems).toEqual([
       'PORT must be an integer from 0 to 65535, got "70000"',
       'RELAY_ACCESS_TOKENS: every token must be at least 16 characters long',
-      'OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1, got "ftp://files.example.com/v1"',
       'ALLOWED_ORIGINS: "https://chat.example.com/" is not an origin like https://chat.example.com (no wildcard, path or trailing slash)',
       'ALLOWED_ORIGINS: "https://app.example.com/chat" is not an origin like https://chat.example.com (no wildcard, path or trailing slash)',
+      'OPENAI_BASE_URL must be an http(s) URL such as https://api.openai.com/v1, got "ftp://files.example.com/v1"',
     ])
   })
 
@@ -138,13 +145,14 @@ describe('loadConfig', () => {
   })
 
   it('refuses a body limit below 1024 bytes', () => {
-    expect(configError({ RELAY_MAX_BODY_BYTES: '100' }).problems).toEqual(['RELAY_MAX_BODY_BYTES must be an integer of at least 1024, got "100"'])
+    expect(configError({ RELAY_MAX_BODY_BYTES: '100' }).problems).toEqual(['RELAY_MAX_BODY_BYTES must be an integer from 1024 to 9007199254740991, got "100"'])
   })
 
   it('returns a frozen object, all the way down', () => {
     const config = loadConfig({ OPENAI_BASE_URL: 'https://api.example.com/v1', OPENAI_API_KEY: 'sk-live', RELAY_ACCESS_TOKENS: TOKEN_A })
     expect(Object.isFrozen(config)).toBe(true)
-    expect(Object.isFrozen(config.upstream)).toBe(true)
+    expect(Object.isFrozen(config.upstreams[0])).toBe(true)
+    expect(Object.isFrozen(config.limits)).toBe(true)
     expect(Object.isFrozen(config.accessTokens)).toBe(true)
     expect(Object.isFrozen(config.allowedOrigins)).toBe(true)
     expect(() => {

@@ -27,7 +27,7 @@ describe('toErrorResponse for upstream HTTP errors', () => {
     expect(response.status).toBe(status)
     expect(response.body.error.type).toBe(type)
     expect(response.body.error.code).toBe(code)
-    expect(response.headers).toEqual({})
+    expect(response.headers).toEqual({ 'x-should-retry': 'false' })
   })
 
   it('says the relay\'s own key was refused on 401 and 403', () => {
@@ -45,18 +45,18 @@ describe('toErrorResponse for upstream HTTP errors', () => {
   })
 
   it('keeps a numeric Retry-After on a 429', () => {
-    expect(upstreamHttp(429, '12').headers).toEqual({ 'Retry-After': '12' })
-    expect(upstreamHttp(429, ' 30 ').headers).toEqual({ 'Retry-After': '30' })
+    expect(upstreamHttp(429, '12').headers).toEqual({ 'Retry-After': '12', 'x-should-retry': 'false' })
+    expect(upstreamHttp(429, ' 30 ').headers).toEqual({ 'Retry-After': '30', 'x-should-retry': 'false' })
   })
 
   it('drops a Retry-After that is not a plain number of seconds', () => {
     for (const value of ['Wed, 21 Oct 2015 07:28:00 GMT', '1.5', '-1', '12\r\nSet-Cookie: x=1', '', '1234567'])
-      expect(upstreamHttp(429, value).headers, JSON.stringify(value)).toEqual({})
-    expect(upstreamHttp(429).headers).toEqual({})
+      expect(upstreamHttp(429, value).headers, JSON.stringify(value)).toEqual({ 'x-should-retry': 'false' })
+    expect(upstreamHttp(429).headers).toEqual({ 'x-should-retry': 'false' })
   })
 
   it('never sends Retry-After on other statuses', () => {
-    expect(upstreamHttp(503, '12').headers).toEqual({})
+    expect(upstreamHttp(503, '12').headers).toEqual({ 'x-should-retry': 'false' })
   })
 })
 
@@ -69,7 +69,7 @@ describe('toErrorResponse for other upstream failures', () => {
     expect(toErrorResponse(new UpstreamError(type, 'what happened'), keep)).toEqual({
       status,
       body: { error: { message: 'what happened', type: 'upstream_error', code } },
-      headers: {},
+      headers: { 'x-should-retry': 'false' },
     })
   })
 

@@ -2,7 +2,7 @@ import type { StreamOutcome } from '../../relay/upstream/stream'
 import { describe, expect, it, vi } from 'vitest'
 import { createRedactor } from '../../relay/errors'
 import { parseEventStream } from '../../relay/upstream/client'
-import { relayEventStream } from '../../relay/upstream/stream'
+import { createClientStream } from '../../relay/upstream/stream'
 
 const encoder = new TextEncoder()
 
@@ -61,9 +61,15 @@ function liveUpstream() {
 function relay(body: ReadableStream<Uint8Array>, secrets: string[] = []) {
   const abortUpstream = vi.fn()
   const outcomes: StreamOutcome[] = []
-  const output = relayEventStream({
-    events: parseEventStream(body),
-    abortUpstream,
+  const target = { model: 'gpt-4.1', upstreamModel: 'gpt-4.1', pricing: null, upstream: { name: 'u', baseUrl: 'http://u.test/v1', apiKey: '', models: null, includeUsage: true } }
+  const output = createClientStream({
+    opening: Promise.resolve({ target, buffered: [], reader: parseEventStream(body).getReader(), abort: () => {} }),
+    abort: abortUpstream,
+    requestedModel: 'gpt-4.1',
+    clientWantsUsage: true,
+    idleMs: 60_000,
+    deadline: Date.now() + 60_000,
+    keepaliveMs: 60_000,
     redact: createRedactor(secrets),
     onEnd: outcome => outcomes.push(outcome),
   })

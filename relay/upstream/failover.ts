@@ -1,0 +1,174 @@
+import type { EventSourceMessage } from 'eventsource-parser/stream'
+import type { RelayConfig } from '../config'
+import type { RelayMetrics } from '../metrics'
+import type { ChatCompletion, ChatCompletionRequest } from '../protocol'
+import type { Target } from '../routing'
+import type { Upstream } from './client'
+import { UpstreamError } from '../errors'
+import { upstreamBody } from '../routing'
+import { asUpstreamError, backoffDelay, decideRetry, retryAfterMs } from './backoff'
+import { inspectChunk } from './chunk'
+import { parseEventStream } from './client'
+
+/** A stream past its commit point: something of the answer has arrived. */
+export interface OpenedStream {
+  target: Target
+  /** Events read so far, ending with the first meaningful one (or `[DONE]`). */
+  buffered: EventSourceMessage[]
+  reader: ReadableStreamDefaultReader<EventSourceMessage>
+  /** Aborts this upstream request. */
+  abort: (reason?: unknown) => void
+}
+
+export interface FailoverDeps {
+  config: RelayConfig
+  upstreamFor: (target: Target) => Upstream
+  metrics: RelayMetrics
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+  random?: () => number
+}
+
+/**
+ * Runs `attempt` on the first target that succeeds, retrying with jittered
+ * backoff under one retry budget and then moving down the fallback chain.
+ * Nothing has reached the client while this runs, so a failed attempt can be
+ * replaced without anyone seeing a second generation.
+ */
+export async function withFailover<T>(targets: Target[], signal: AbortSignal, deps: FailoverDeps, attempt: (target: Target) => Promise<T>): Promise<T> {
+  const { config, metrics, sleep = abortableSleep, random } = deps
+  let budgetLeft = config.retry.budgetMs
+  let lastError: UpstreamError | undefined
+  for (const [index, target] of targets.entries()) {
+    if (index > 0)
+      metrics.failover(targets[index - 1]!.model, target.model)
+    for (let attemptNumber = 0; attemptNumber < config.retry.maxAttempts; attemptNumber++) {
+      try {
+        return await attempt(target)
+      }
+      catch (error) {
+        if (signal.aborted)
+          throw error
+        lastError = asUpstreamError(error)
+        metrics.upstreamError(target.model, lastError.type)
+        const decision = decideRetry(lastError)
+        if (decision === 'give-up')
+          throw lastError
+        if (decision === 'next-model' || attemptNumber + 1 >= config.retry.maxAttempts)
+          break
+        const wait = retryAfterMs(lastError.details.retryAfter) ?? backoffDelay(attemptNumber, config.retry, random)
+        if (wait > budgetLeft)
+          break
+        budgetLeft -= wait
+        metrics.retry(target.model, String(lastError.details.status ?? lastError.type))
+        await sleep(wait, signal)
+      }
+    }
+  }
+  throw lastError ?? new UpstreamError('network', 'No upstream could serve this model.')
+}
+
+/** Opens a stream on the first target whose answer begins (see {@link withFailover}). */
+export function openWithFailover(request: ChatCompletionRequest, targets: Target[], signal: AbortSignal, deps: FailoverDeps): Promise<OpenedStream> {
+  return withFailover(targets, signal, deps, target => openAttempt(request, target, signal, deps))
+}
+
+/** A non-streaming answer from the first target that gives one. */
+export function completeWithFailover(request: ChatCompletionRequest, targets: Target[], signal: AbortSignal, deps: FailoverDeps): Promise<{ target: Target, completion: ChatCompletion }> {
+  return withFailover(targets, signal, deps, async (target) => {
+    const { totalMs } = deps.config.timeouts
+    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(totalMs)])
+    try {
+      const response = await deps.upstreamFor(target).chatCompletions(upstreamBody(request, target, deps.config), attemptSignal)
+      const completion = await response.json() as ChatCompletion
+      if (typeof completion !== 'object' || completion === null || !Array.isArray(completion.choices))
+        throw new UpstreamError('protocol', 'The provider sent a malformed completion.')
+      return { target, completion }
+    }
+    catch (error) {
+      if (!signal.aborted && attemptSignal.aborted)
+        throw new UpstreamError('timeout', `The provider did not answer within ${totalMs / 1000} s.`)
+      throw error instanceof UpstreamError || signal.aborted ? error : new UpstreamError('protocol', 'The provider sent a malformed completion.')
+    }
+  })
+}
+
+async function openAttempt(request: ChatCompletionRequest, target: Target, signal: AbortSignal, deps: FailoverDeps): Promise<OpenedStream> {
+  const { connectMs, firstTokenMs } = deps.config.timeouts
+  const controller = new AbortController()
+  const abort = (reason?: unknown) => controller.abort(reason)
+  const onClientAbort = () => abort(signal.reason)
+  signal.addEventListener('abort', onClientAbort, { once: true })
+  let timedOut: string | null = null
+  const timer = setTimeout(() => {
+    timedOut = `The provider sent no headers within ${connectMs / 1000} s.`
+    abort()
+  }, connectMs)
+
+  let reader: ReadableStreamDefaultReader<EventSourceMessage> | undefined
+  try {
+    const response = await deps.upstreamFor(target).chatCompletions(upstreamBody(request, target, deps.config), controller.signal)
+    if (!response.body || !response.headers.get('content-type')?.includes('text/event-stream'))
+      throw new UpstreamError('protocol', 'The provider answered a streaming request without an event stream.')
+    clearTimeout(timer)
+    const firstTokenTimer = setTimeout(() => {
+      timedOut = `The provider sent no token within ${firstTokenMs / 1000} s.`
+      abort()
+    }, firstTokenMs)
+    try {
+      reader = parseEventStream(response.body).getReader()
+      const buffered = await readUntilMeaningful(reader)
+      return { target, buffered, reader, abort }
+    }
+    finally {
+      clearTimeout(firstTokenTimer)
+    }
+  }
+  catch (error) {
+    abort()
+    reader?.cancel().catch(() => {})
+    if (timedOut && !signal.aborted)
+      throw new UpstreamError('timeout', timedOut)
+    throw error instanceof UpstreamError || signal.aborted ? error : new UpstreamError('network', 'The connection to the provider broke before the first token.')
+  }
+  finally {
+    clearTimeout(timer)
+    signal.removeEventListener('abort', onClientAbort)
+  }
+}
+
+/** Reads until the answer has begun: a comment or a role-only delta is not a beginning. */
+async function readUntilMeaningful(reader: ReadableStreamDefaultReader<EventSourceMessage>): Promise<EventSourceMessage[]> {
+  const buffered: EventSourceMessage[] = []
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done)
+      throw new UpstreamError('protocol', 'The provider closed the stream before the first token.', { code: 'stream_truncated' })
+    buffered.push(value)
+    if (value.data === '[DONE]')
+      return buffered
+    if (value.data === '')
+      continue
+    const chunk = inspectChunk(value.data)
+    if (chunk.kind === 'malformed')
+      throw new UpstreamError('protocol', 'The provider sent data that is not JSON.')
+    if (chunk.kind === 'error' || value.event === 'error')
+      throw new UpstreamError('http', chunk.kind === 'error' ? chunk.message : 'The provider reported an error.', { code: 'upstream_stream_error' })
+    if (chunk.meaningful)
+      return buffered
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms)
+    function done() {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }
+    function onAbort() {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
