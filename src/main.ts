@@ -3,10 +3,18 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { loadMarkdownRenderer } from './composables/useMarkdown'
 import { createAppI18n, initialLocale } from './i18n'
+import { useChatStore } from './stores/chat'
 import './styles.css'
 
 const locale = initialLocale()
 document.documentElement.lang = locale
-createApp(App).use(createPinia()).use(createAppI18n(locale)).mount('#app')
+const pinia = createPinia()
+createApp(App).use(pinia).use(createAppI18n(locale)).mount('#app')
+
+const chat = useChatStore(pinia)
+void chat.init()
+// Coalesced writes wait a moment; when the page goes away, write them now.
+addEventListener('pagehide', () => chat.saveBeforeUnload())
+document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && void chat.flush())
 // Fetch the renderer while the user types the first question.
 setTimeout(loadMarkdownRenderer, 0)

@@ -34,7 +34,7 @@ export interface FailoverDeps {
  * Nothing has reached the client while this runs, so a failed attempt can be
  * replaced without anyone seeing a second generation.
  */
-export async function withFailover<T>(targets: Target[], signal: AbortSignal, deps: FailoverDeps, attempt: (target: Target) => Promise<T>): Promise<T> {
+export async function withFailover<T>(targets: Target[], signal: AbortSignal, deps: FailoverDeps, attempt: (target: Target) => Promise<T>, waitUntil = Number.POSITIVE_INFINITY): Promise<T> {
   const { config, metrics, sleep = abortableSleep, random } = deps
   let budgetLeft = config.retry.budgetMs
   let lastError: UpstreamError | undefined
@@ -56,7 +56,8 @@ export async function withFailover<T>(targets: Target[], signal: AbortSignal, de
         if (decision === 'next-model' || attemptNumber + 1 >= config.retry.maxAttempts)
           break
         const wait = retryAfterMs(lastError.details.retryAfter) ?? backoffDelay(attemptNumber, config.retry, random)
-        if (wait > budgetLeft)
+        // A wait past `waitUntil` would send headers first and turn a clear 429 or 503 into an error frame.
+        if (wait > budgetLeft || Date.now() + wait > waitUntil)
           break
         budgetLeft -= wait
         metrics.retry(target.model, String(lastError.details.status ?? lastError.type))
@@ -67,9 +68,13 @@ export async function withFailover<T>(targets: Target[], signal: AbortSignal, de
   throw lastError ?? new UpstreamError('network', 'No upstream could serve this model.')
 }
 
-/** Opens a stream on the first target whose answer begins (see {@link withFailover}). */
+/**
+ * Opens a stream on the first target whose answer begins (see {@link withFailover}).
+ * Retries that would wait past the commit point are not made: the client gets the real status instead.
+ */
 export function openWithFailover(request: ChatCompletionRequest, targets: Target[], signal: AbortSignal, deps: FailoverDeps): Promise<OpenedStream> {
-  return withFailover(targets, signal, deps, target => openAttempt(request, target, signal, deps))
+  const commitDeadline = Date.now() + deps.config.retry.commitMs
+  return withFailover(targets, signal, deps, target => openAttempt(request, target, signal, deps), commitDeadline)
 }
 
 /** A non-streaming answer from the first target that gives one. */

@@ -98,6 +98,7 @@ describe.skipIf(!chromiumPath)('chat in a real browser', () => {
   })
 
   it('shows a localized error with Retry, keeping the question, and retries once', async () => {
+    // Waiting 3 s would pass the relay's commit point, so it hands the 429 to the app at once.
     mock.setScript((_, index) => index === 0 ? reply.error(429, 'Too many requests', { 'Retry-After': '3' }) : reply.text(['다시 ', '성공']))
     await ask(page, '요청 한도 테스트')
 
@@ -113,6 +114,25 @@ describe.skipIf(!chromiumPath)('chat in a real browser', () => {
     expect(await answers(page).first().textContent()).toContain('다시 성공')
     expect(mock.requests).toHaveLength(2)
     expect(mock.requests[1]!.body.messages).toEqual([{ role: 'user', content: '요청 한도 테스트' }])
+  })
+
+  it('keeps chats across a reload, and the partial text of an answer cut by one', async () => {
+    mock.setScript((_, index) => index === 0
+      ? reply.text(['저장될 ', '답변'])
+      : { type: 'sse', chunks: chatFrames(['중간까지 ', '온 ', '답변'], { finish: false, done: false }), delayMs: 30, hangAfter: true })
+    await ask(page, '기억해 줘')
+    await page.locator('[data-role="assistant"][data-status="done"]').waitFor()
+    await ask(page, '길게 답해 줘')
+    await answers(page).nth(1).getByText('중간까지 온 답변').waitFor()
+
+    await page.reload()
+    await answers(page).nth(1).waitFor()
+    expect(await page.getByTestId('conversation-item').first().textContent()).toContain('기억해 줘')
+    expect(await answers(page).first().textContent()).toContain('저장될 답변')
+    expect(await answers(page).nth(1).getAttribute('data-status')).toBe('interrupted')
+    expect(await answers(page).nth(1).textContent()).toContain('중간까지 온 답변')
+    // The reload dropped the connection, so the relay stopped the upstream.
+    await vi.waitFor(() => expect(mock.requests[1]!.signal.aborted).toBe(true))
   })
 
   it('never ships the upstream key to the browser', async () => {

@@ -22,6 +22,9 @@ const KEY_BY_CODE: Record<string, string> = {
   invalid_request: 'badRequest',
   not_found: 'notFound',
   internal_error: 'relayFailed',
+  interrupted: 'interrupted',
+  shutting_down: 'upstreamDown',
+  model_not_allowed: 'modelNotAllowed',
 }
 
 /** Chooses the localized explanation for a failed generation. */

@@ -1,0 +1,130 @@
+import { IDBFactory } from 'fake-indexeddb'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { useChatStore } from '../../src/stores/chat'
+import 'fake-indexeddb/auto'
+
+// The real chat store on a fake IndexedDB: a new Pinia plays the part of a reloaded page.
+
+const encoder = new TextEncoder()
+const frame = (content: string, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'gpt-4.1', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`
+
+/** A relay whose answer the test writes piece by piece. */
+function fakeRelay() {
+  let controller!: ReadableStreamDefaultController<Uint8Array>
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c
+    },
+  })
+  vi.stubGlobal('fetch', vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+    init?.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')))
+    return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
+  }))
+  return { write: (text: string) => controller.enqueue(encoder.encode(text)), close: () => controller.close() }
+}
+
+async function reloadedStore() {
+  setActivePinia(createPinia())
+  const chat = useChatStore()
+  await chat.init()
+  return chat
+}
+
+describe('chats kept in IndexedDB', () => {
+  beforeEach(() => {
+    globalThis.indexedDB = new IDBFactory()
+    setActivePinia(createPinia())
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    localStorage.clear()
+  })
+
+  it('come back after a reload, with titles, answers and their order', async () => {
+    const chat = useChatStore()
+    await chat.init()
+    const relay = fakeRelay()
+    const sent = chat.send('서울 날씨 알려 줘')
+    relay.write(frame('맑고 ') + frame('따뜻해요.', 'stop') + 'data: [DONE]\n\n')
+    relay.close()
+    await sent
+
+    const reloaded = await reloadedStore()
+    expect(reloaded.storage).toBe('ready')
+    expect(reloaded.conversations).toHaveLength(1)
+    expect(reloaded.active?.title).toBe('서울 날씨 알려 줘')
+    expect(reloaded.active?.messages.map(m => [m.role, m.content, m.status])).toEqual([
+      ['user', '서울 날씨 알려 줘', 'done'],
+      ['assistant', '맑고 따뜻해요.', 'done'],
+    ])
+  })
+
+  it('keep the partial text of an answer cut by a reload, marked interrupted', async () => {
+    const chat = useChatStore()
+    await chat.init()
+    const relay = fakeRelay()
+    void chat.send('길게 설명해 줘')
+    relay.write(frame('첫째, ') + frame('둘째, '))
+    await vi.waitFor(() => expect(chat.active?.messages.at(-1)?.content).toBe('첫째, 둘째, '))
+    // The page goes away mid-answer: pagehide flushes what is queued.
+    await chat.flush()
+
+    const reloaded = await reloadedStore()
+    const answer = reloaded.active!.messages.at(-1)!
+    expect(answer.content).toBe('첫째, 둘째, ')
+    expect(answer.status).toBe('interrupted')
+    expect(answer.error?.code).toBe('interrupted')
+    // And it stays interrupted on the next load too.
+    await reloaded.flush()
+    expect((await reloadedStore()).active!.messages.at(-1)!.status).toBe('interrupted')
+  })
+
+  it('say so when IndexedDB cannot be opened, and the chat still works in memory', async () => {
+    vi.stubGlobal('indexedDB', { open: () => { throw new DOMException('blocked', 'SecurityError') } })
+    const chat = useChatStore()
+    await chat.init()
+    expect(chat.storage).toBe('unavailable')
+    const relay = fakeRelay()
+    const sent = chat.send('hello')
+    relay.write(frame('hi', 'stop') + 'data: [DONE]\n\n')
+    relay.close()
+    await sent
+    expect(chat.active?.messages.at(-1)?.content).toBe('hi')
+  })
+})
+
+describe('an answer streaming when the page goes away', () => {
+  beforeEach(() => {
+    globalThis.indexedDB = new IDBFactory()
+    setActivePinia(createPinia())
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    localStorage.clear()
+  })
+
+  it('keeps its latest text even when the last IndexedDB write never ran', async () => {
+    const chat = useChatStore()
+    await chat.init()
+    const relay = fakeRelay()
+    void chat.send('길게')
+    relay.write(frame('첫째'))
+    await vi.waitFor(() => expect(chat.active?.messages.at(-1)?.content).toBe('첫째'))
+    await chat.flush()
+    relay.write(frame(', 둘째'))
+    await vi.waitFor(() => expect(chat.active?.messages.at(-1)?.content).toBe('첫째, 둘째'))
+    // pagehide: the synchronous copy is written; pretend the page died before the queued write.
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('page gone', 'InvalidStateError')
+    })
+    chat.saveBeforeUnload()
+    await chat.flush()
+    put.mockRestore()
+
+    const reloaded = await reloadedStore()
+    expect(reloaded.active!.messages.at(-1)).toMatchObject({ content: '첫째, 둘째', status: 'interrupted' })
+    expect(localStorage.getItem('sori.unsaved')).toBeNull()
+  })
+})
