@@ -7,8 +7,9 @@ import 'fake-indexeddb/auto'
 // The real chat store on a fake IndexedDB: a new Pinia plays the part of a reloaded page.
 
 const encoder = new TextEncoder()
-const frame = (content: string, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'gpt-4.1', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`
+function frame(content: string, finish: string | null = null) {
+  return `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'gpt-4.1', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`
+}
 
 /** A relay whose answer the test writes piece by piece. */
 function fakeRelay() {
@@ -47,7 +48,7 @@ describe('chats kept in IndexedDB', () => {
     await chat.init()
     const relay = fakeRelay()
     const sent = chat.send('서울 날씨 알려 줘')
-    relay.write(frame('맑고 ') + frame('따뜻해요.', 'stop') + 'data: [DONE]\n\n')
+    relay.write(`${frame('맑고 ') + frame('따뜻해요.', 'stop')}data: [DONE]\n\n`)
     relay.close()
     await sent
 
@@ -82,13 +83,17 @@ describe('chats kept in IndexedDB', () => {
   })
 
   it('say so when IndexedDB cannot be opened, and the chat still works in memory', async () => {
-    vi.stubGlobal('indexedDB', { open: () => { throw new DOMException('blocked', 'SecurityError') } })
+    vi.stubGlobal('indexedDB', {
+      open: () => {
+        throw new DOMException('blocked', 'SecurityError')
+      },
+    })
     const chat = useChatStore()
     await chat.init()
     expect(chat.storage).toBe('unavailable')
     const relay = fakeRelay()
     const sent = chat.send('hello')
-    relay.write(frame('hi', 'stop') + 'data: [DONE]\n\n')
+    relay.write(`${frame('hi', 'stop')}data: [DONE]\n\n`)
     relay.close()
     await sent
     expect(chat.active?.messages.at(-1)?.content).toBe('hi')
