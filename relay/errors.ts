@@ -22,7 +22,7 @@ export class UpstreamError extends Error {
   constructor(
     readonly type: UpstreamErrorType,
     message: string,
-    readonly details: { status?: number, retryAfter?: string, code?: RelayErrorCode } = {},
+    readonly details: { status?: number, retryAfter?: string, code?: RelayErrorCode, clientMayRetry?: boolean } = {},
   ) {
     super(message)
     this.name = 'UpstreamError'
@@ -70,7 +70,8 @@ export function toErrorResponse(error: unknown, redact: Redact): ErrorResponse {
 
   const response = fromUpstreamError(error, redact(error.message))
   // The relay has already retried: an OpenAI SDK client must not multiply the attempts.
-  response.headers['x-should-retry'] = 'false'
+  if (!error.details.clientMayRetry)
+    response.headers['x-should-retry'] = 'false'
   return response
 }
 

@@ -56,8 +56,13 @@ export async function withFailover<T>(targets: Target[], signal: AbortSignal, de
         if (decision === 'next-model' || attemptNumber + 1 >= config.retry.maxAttempts)
           break
         const wait = retryAfterMs(lastError.details.retryAfter) ?? backoffDelay(attemptNumber, config.retry, random)
-        // A wait past `waitUntil` would send headers first and turn a clear 429 or 503 into an error frame.
-        if (wait > budgetLeft || Date.now() + wait > waitUntil)
+        // A wait past `waitUntil` would send headers first and turn a clear 429 or 503 into an error frame;
+        // better to hand the client the real status and let it retry after Retry-After.
+        if (Date.now() + wait > waitUntil) {
+          lastError.details.clientMayRetry = true
+          break
+        }
+        if (wait > budgetLeft)
           break
         budgetLeft -= wait
         metrics.retry(target.model, String(lastError.details.status ?? lastError.type))
@@ -148,9 +153,9 @@ async function readUntilMeaningful(reader: ReadableStreamDefaultReader<EventSour
     const { done, value } = await reader.read()
     if (done)
       throw new UpstreamError('protocol', 'The provider closed the stream before the first token.', { code: 'stream_truncated' })
-    buffered.push(value)
     if (value.data === '[DONE]')
-      return buffered
+      throw new UpstreamError('protocol', 'The provider ended the stream without an answer.', { code: 'stream_truncated' })
+    buffered.push(value)
     if (value.data === '')
       continue
     const chunk = inspectChunk(value.data)

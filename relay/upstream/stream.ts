@@ -36,6 +36,8 @@ export interface ClientStreamOptions {
 
 type Controller = ReadableStreamDefaultController<Uint8Array>
 const TIMED_OUT = Symbol('timed out')
+// Timers may fire a millisecond before Date.now() says they are due.
+const TIMER_SLACK_MS = 2
 
 /**
  * The client's SSE byte stream. Sends `: keepalive` comments while waiting,
@@ -73,7 +75,11 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
   /** Sends one upstream event on; false when it was dropped or ended the stream. */
   function forward(controller: Controller, event: EventSourceMessage, target: Target): boolean {
     if (event.data === '[DONE]') {
-      end(controller, { kind: 'done' }, '[DONE]')
+      // [DONE] without a finish_reason means the answer was cut short, whatever the upstream claims.
+      if (sawFinish)
+        end(controller, { kind: 'done' }, '[DONE]')
+      else
+        fail(controller, new UpstreamError('protocol', 'The provider ended the stream before the answer was complete.', { code: 'stream_truncated' }))
       return false
     }
     if (event.data === '')
@@ -118,7 +124,7 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
       if (ended)
         return
       if (result === TIMED_OUT) {
-        if (now() >= options.deadline)
+        if (now() >= options.deadline - TIMER_SLACK_MS)
           return fail(controller, new UpstreamError('timeout', 'The provider did not answer in time.'))
         return controller.enqueue(encodeComment('keepalive'))
       }
@@ -140,10 +146,10 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
       if (ended)
         return
       if (result === TIMED_OUT) {
-        if (now() >= options.deadline)
+        if (now() >= options.deadline - TIMER_SLACK_MS)
           return fail(controller, new UpstreamError('timeout', 'The answer took longer than the relay allows.'))
-        if (now() >= lastEventAt + options.idleMs)
-          return fail(controller, new UpstreamError('timeout', `The provider sent nothing for ${Math.round(options.idleMs / 1000)} s.`))
+        if (now() >= lastEventAt + options.idleMs - TIMER_SLACK_MS)
+          return fail(controller, new UpstreamError('timeout', `The provider sent nothing for ${options.idleMs / 1000} s.`))
         return controller.enqueue(encodeComment('keepalive'))
       }
       pendingRead = undefined

@@ -2,87 +2,36 @@ import type { StreamState } from '../lib/chat/reducer'
 import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
 import type { ChatRepository } from '../lib/storage/chat-repository'
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef, toRaw } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
+import { useChatStorage } from '../composables/useChatStorage'
+import { matchesQuery, sortConversations } from '../lib/chat/conversation-list'
 import { toChatError } from '../lib/chat/errors'
 import { titleFrom, toRequestMessages } from '../lib/chat/history'
 import { reduceChunk } from '../lib/chat/reducer'
 import { streamChatCompletion } from '../lib/chat/transport'
-import { createChatRepository } from '../lib/storage/chat-repository'
-import { openSoriDatabase } from '../lib/storage/db'
-import { takeUnsaved, writeUnsaved } from '../lib/storage/unsaved'
 import { useSettingsStore } from './settings'
-
-export type StorageState = 'loading' | 'ready' | 'unavailable'
 
 /** Conversations, their messages, and the generations running in them. */
 export const useChatStore = defineStore('chat', () => {
   const conversations = ref<Conversation[]>([])
   const activeId = ref<string | null>(null)
-  const storage = ref<StorageState>('loading')
+  /** Text searched for in titles and messages. */
+  const query = ref('')
+  const persistence = useChatStorage(conversations)
+  const save = persistence.save
   /** Running generations by assistant message id; not state, so not reactive. */
   const running = new Map<string, AbortController>()
-  const repository = shallowRef<ChatRepository | null>(null)
+  /** The last deleted conversation, for Undo. */
+  const removed = shallowRef<{ conversation: Conversation, wasActive: boolean } | null>(null)
 
   const active = computed(() => conversations.value.find(c => c.id === activeId.value) ?? null)
+  const visibleConversations = computed(() => sortConversations(conversations.value.filter(c => matchesQuery(c, query.value))))
   const isStreaming = computed(() => active.value?.messages.some(m => m.status === 'streaming') ?? false)
 
-  /**
-   * Loads the saved conversations (from IndexedDB unless a repository is
-   * given). An answer that was streaming when the page went away is kept,
-   * marked interrupted.
-   */
-  async function init(given?: ChatRepository): Promise<void> {
-    try {
-      const store = given ?? createChatRepository(await openSoriDatabase(), { onError: () => (storage.value = 'unavailable') })
-      const saved = await store.loadAll()
-      for (const { conversationId, message } of takeUnsaved(localStorage)) {
-        const stored = saved.find(c => c.id === conversationId)?.messages.find(m => m.id === message.id)
-        if (stored && message.content.length > stored.content.length) {
-          stored.content = message.content
-          store.saveMessage(conversationId, stored)
-        }
-      }
-      for (const conversation of saved) {
-        for (const message of conversation.messages.filter(m => m.status === 'streaming')) {
-          Object.assign(message, { status: 'interrupted', error: { type: 'network', code: 'interrupted', message: 'The page was closed before the answer finished.' } })
-          store.saveMessage(conversation.id, message)
-        }
-      }
-      const known = new Set(conversations.value.map(c => c.id))
-      conversations.value.push(...saved.filter(c => !known.has(c.id)))
-      activeId.value ??= conversations.value[0]?.id ?? null
-      repository.value = store
-      storage.value = 'ready'
-    }
-    catch {
-      storage.value = 'unavailable'
-    }
-  }
-
-  /** Writes queued changes now (the page is going away). */
-  async function flush(): Promise<void> {
-    try {
-      await repository.value?.flush()
-    }
-    catch {
-      storage.value = 'unavailable'
-    }
-  }
-
-  /** The page is going away: keep the answers still streaming synchronously, then write the queue. */
-  function saveBeforeUnload(): void {
-    const streaming = conversations.value.flatMap(c => c.messages.filter(m => m.status === 'streaming').map(m => ({ conversationId: c.id, message: toRaw(m) })))
-    writeUnsaved(localStorage, streaming)
-    void flush()
-  }
-
-  function save(conversation: Conversation, message?: ChatMessageRecord): void {
-    const store = repository.value
-    if (!store)
-      return
-    store.saveConversation(toRaw(conversation))
-    if (message)
-      store.saveMessage(conversation.id, toRaw(message))
+  /** Loads the saved conversations and opens the most recent one. */
+  async function init(repository?: ChatRepository): Promise<void> {
+    await persistence.load(repository)
+    activeId.value ??= sortConversations(conversations.value)[0]?.id ?? null
   }
 
   function newConversation(): Conversation {
@@ -99,6 +48,57 @@ export const useChatStore = defineStore('chat', () => {
   function select(id: string): void {
     if (conversations.value.some(c => c.id === id))
       activeId.value = id
+  }
+
+  function find(id: string): Conversation | undefined {
+    return conversations.value.find(c => c.id === id)
+  }
+
+  /** Renames a conversation; a blank title is refused and changes nothing. */
+  function rename(id: string, title: string): void {
+    const conversation = find(id)
+    if (!conversation || !title.trim())
+      return
+    conversation.title = title.trim().slice(0, 200)
+    save(conversation)
+  }
+
+  function togglePin(id: string): void {
+    const conversation = find(id)
+    if (!conversation)
+      return
+    conversation.pinned = !conversation.pinned
+    save(conversation)
+  }
+
+  /** Deletes a conversation (stopping its answer); {@link undoRemove} brings it back. */
+  async function remove(id: string): Promise<void> {
+    const index = conversations.value.findIndex(c => c.id === id)
+    const conversation = conversations.value[index]
+    if (!conversation)
+      return
+    for (const message of conversation.messages)
+      running.get(message.id)?.abort()
+    conversations.value.splice(index, 1)
+    const wasActive = activeId.value === id
+    if (wasActive)
+      activeId.value = visibleConversations.value[0]?.id ?? null
+    removed.value = { conversation, wasActive }
+    await persistence.removeConversation(id)
+  }
+
+  async function undoRemove(): Promise<void> {
+    const last = removed.value
+    if (!last)
+      return
+    removed.value = null
+    conversations.value.push(last.conversation)
+    const restored = conversations.value.at(-1)!
+    for (const message of restored.messages)
+      save(restored, message)
+    if (last.wasActive)
+      activeId.value = restored.id
+    await persistence.flush()
   }
 
   /** Sends a question in the active conversation and streams the answer. */
@@ -122,7 +122,7 @@ export const useChatStore = defineStore('chat', () => {
       return
     const [failed] = conversation.messages.splice(index, 1)
     if (failed)
-      await repository.value?.deleteMessage(failed.id)
+      await persistence.removeMessage(failed.id)
     await generate(conversation, useSettingsStore().model, index)
   }
 
@@ -171,11 +171,32 @@ export const useChatStore = defineStore('chat', () => {
       running.delete(answer.id)
       conversation.updatedAt = Date.now()
       save(conversation, answer)
-      await flush()
+      await persistence.flush()
     }
   }
 
-  return { conversations, activeId, storage, active, isStreaming, init, flush, saveBeforeUnload, newConversation, select, send, retry, stop }
+  return {
+    conversations,
+    activeId,
+    query,
+    removed,
+    storage: persistence.state,
+    active,
+    visibleConversations,
+    isStreaming,
+    init,
+    flush: persistence.flush,
+    saveBeforeUnload: persistence.saveBeforeUnload,
+    newConversation,
+    select,
+    rename,
+    togglePin,
+    remove,
+    undoRemove,
+    send,
+    retry,
+    stop,
+  }
 })
 
 function record(role: ChatMessageRecord['role'], content: string, status: ChatMessageRecord['status'], model?: string): ChatMessageRecord {

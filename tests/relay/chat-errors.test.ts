@@ -95,3 +95,15 @@ describe('the upstream key never leaves the relay', () => {
     expect(await (await app.request(chatRequest(question()))).text()).not.toContain(UPSTREAM_KEY)
   })
 })
+
+describe('a Retry-After longer than the commit point', () => {
+  it('reaches the client as a 429 it may retry itself, without the relay waiting', async () => {
+    const { app, mock, sleeps } = createTestRelay({ script: () => reply.error(429, 'slow down', { 'Retry-After': '30' }) })
+    const response = await app.request(chatRequest(question()))
+    expect(response.status).toBe(429)
+    expect(response.headers.get('retry-after')).toBe('30')
+    expect(response.headers.get('x-should-retry')).toBeNull()
+    expect(mock.requests).toHaveLength(1)
+    expect(sleeps).toEqual([])
+  })
+})

@@ -241,14 +241,14 @@ describe('relayEventStream: SSE framing real upstreams send', () => {
   })
 
   it('reads a CRLF split between the CR and the LF', async () => {
-    const { text } = await relayText([`data: ${A}\r`, '\n\r', `\ndata: [DONE]\r\n\r\n`])
-    expect(text).toBe(`id: 1\ndata: ${A}\n\nid: 2\ndata: [DONE]\n\n`)
+    const { text } = await relayText([`data: ${A}\r`, '\n\r', `\ndata: ${STOP}\r`, '\n\r', `\ndata: [DONE]\r\n\r\n`])
+    expect(text).toBe(`id: 1\ndata: ${A}\n\nid: 2\ndata: ${STOP}\n\nid: 3\ndata: [DONE]\n\n`)
   })
 
   it('skips a byte order mark at the start', async () => {
     const bom = Uint8Array.of(0xEF, 0xBB, 0xBF)
-    const { text } = await relayText([bom, `data: ${A}\n\ndata: [DONE]\n\n`])
-    expect(text).toBe(`id: 1\ndata: ${A}\n\nid: 2\ndata: [DONE]\n\n`)
+    const { text } = await relayText([bom, `data: ${A}\n\ndata: ${STOP}\n\ndata: [DONE]\n\n`])
+    expect(text).toBe(`id: 1\ndata: ${A}\n\nid: 2\ndata: ${STOP}\n\nid: 3\ndata: [DONE]\n\n`)
   })
 
   it('joins multi-line data and sends it on as several data lines', async () => {
@@ -257,12 +257,12 @@ describe('relayEventStream: SSE framing real upstreams send', () => {
   })
 
   it('joins a multi-byte character split across two network chunks', async () => {
-    const bytes = encoder.encode(`data: ${A}\n\ndata: [DONE]\n\n`)
+    const bytes = encoder.encode(`data: ${A}\n\ndata: ${STOP}\n\ndata: [DONE]\n\n`)
     const an = encoder.encode('안')
     const start = bytes.findIndex((_, i) => an.every((b, j) => bytes[i + j] === b))
     expect(start).toBeGreaterThan(0)
     const { text } = await relayText(cutAt(bytes, [start + 2]))
-    expect(text).toBe(`id: 1\ndata: ${A}\n\nid: 2\ndata: [DONE]\n\n`)
+    expect(text).toBe(`id: 1\ndata: ${A}\n\nid: 2\ndata: ${STOP}\n\nid: 3\ndata: [DONE]\n\n`)
   })
 
   it('sends the same bytes however the upstream cut them (50 seeded random chunkings)', async () => {

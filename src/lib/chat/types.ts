@@ -24,4 +24,5 @@ export interface Conversation {
   messages: ChatMessageRecord[]
   createdAt: number
   updatedAt: number
+  pinned?: boolean
 }

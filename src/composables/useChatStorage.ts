@@ -1,0 +1,83 @@
+import type { Ref } from 'vue'
+import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
+import type { ChatRepository } from '../lib/storage/chat-repository'
+import { ref, shallowRef, toRaw } from 'vue'
+import { createChatRepository } from '../lib/storage/chat-repository'
+import { openSoriDatabase } from '../lib/storage/db'
+import { takeUnsaved, writeUnsaved } from '../lib/storage/unsaved'
+
+export type StorageState = 'loading' | 'ready' | 'unavailable'
+
+/**
+ * Keeps `conversations` in IndexedDB. Nothing is written until `load()` has
+ * run; without IndexedDB (private mode, blocked storage) the chat still works
+ * in memory and `state` says so.
+ */
+export function useChatStorage(conversations: Ref<Conversation[]>) {
+  const state = ref<StorageState>('loading')
+  const repository = shallowRef<ChatRepository | null>(null)
+  const unavailable = () => {
+    state.value = 'unavailable'
+  }
+
+  /**
+   * Loads the saved conversations (from IndexedDB unless a repository is
+   * given) after any already in memory. An answer that was streaming when the
+   * page went away is kept, marked interrupted.
+   */
+  async function load(given?: ChatRepository): Promise<void> {
+    try {
+      const store = given ?? createChatRepository(await openSoriDatabase(), { onError: unavailable })
+      const saved = await store.loadAll()
+      for (const { conversationId, message } of takeUnsaved(localStorage)) {
+        const stored = saved.find(c => c.id === conversationId)?.messages.find(m => m.id === message.id)
+        if (stored && message.content.length > stored.content.length) {
+          stored.content = message.content
+          store.saveMessage(conversationId, stored)
+        }
+      }
+      for (const conversation of saved) {
+        for (const message of conversation.messages.filter(m => m.status === 'streaming')) {
+          Object.assign(message, { status: 'interrupted', error: { type: 'network', code: 'interrupted', message: 'The page was closed before the answer finished.' } })
+          store.saveMessage(conversation.id, message)
+        }
+      }
+      const known = new Set(conversations.value.map(c => c.id))
+      conversations.value.push(...saved.filter(c => !known.has(c.id)))
+      repository.value = store
+      state.value = 'ready'
+    }
+    catch {
+      unavailable()
+    }
+  }
+
+  /** Queues a write of the conversation and, when given, one of its messages. */
+  function save(conversation: Conversation, message?: ChatMessageRecord): void {
+    repository.value?.saveConversation(toRaw(conversation))
+    if (message)
+      repository.value?.saveMessage(conversation.id, toRaw(message))
+  }
+
+  /** Writes queued changes now. */
+  async function flush(): Promise<void> {
+    await repository.value?.flush().catch(unavailable)
+  }
+
+  /** The page is going away: keep the answers still streaming synchronously, then write the queue. */
+  function saveBeforeUnload(): void {
+    writeUnsaved(localStorage, conversations.value.flatMap(c =>
+      c.messages.filter(m => m.status === 'streaming').map(m => ({ conversationId: c.id, message: toRaw(m) }))))
+    void flush()
+  }
+
+  async function removeMessage(id: string): Promise<void> {
+    await repository.value?.deleteMessage(id).catch(unavailable)
+  }
+
+  async function removeConversation(id: string): Promise<void> {
+    await repository.value?.deleteConversation(id).catch(unavailable)
+  }
+
+  return { state, load, save, flush, saveBeforeUnload, removeMessage, removeConversation }
+}
