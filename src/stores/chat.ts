@@ -1,15 +1,11 @@
-import type { StreamState } from '../lib/chat/reducer'
-import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
+import type { Conversation } from '../lib/chat/types'
 import type { ChatRepository } from '../lib/storage/chat-repository'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { useChatStorage } from '../composables/useChatStorage'
 import { matchesQuery, sortConversations } from '../lib/chat/conversation-list'
-import { toChatError } from '../lib/chat/errors'
-import { titleFrom, toRequestMessages } from '../lib/chat/history'
-import { reduceChunk } from '../lib/chat/reducer'
-import { streamChatCompletion } from '../lib/chat/transport'
-import { useSettingsStore } from './settings'
+import { threadOf } from '../lib/chat/thread'
+import { useChatGeneration } from './chat-generation'
 
 /** Conversations, their messages, and the generations running in them. */
 export const useChatStore = defineStore('chat', () => {
@@ -19,14 +15,20 @@ export const useChatStore = defineStore('chat', () => {
   const query = ref('')
   const persistence = useChatStorage(conversations)
   const save = persistence.save
-  /** Running generations by assistant message id; not state, so not reactive. */
-  const running = new Map<string, AbortController>()
+  const generation = useChatGeneration({ save, flush: persistence.flush, removeMessage: persistence.removeMessage })
   /** The last deleted conversation, for Undo. */
   const removed = shallowRef<{ conversation: Conversation, wasActive: boolean } | null>(null)
 
   const active = computed(() => conversations.value.find(c => c.id === activeId.value) ?? null)
   const visibleConversations = computed(() => sortConversations(conversations.value.filter(c => matchesQuery(c, query.value))))
   const isStreaming = computed(() => active.value?.messages.some(m => m.status === 'streaming') ?? false)
+  /** The branch of the active conversation on screen. */
+  const thread = computed(() => active.value ? threadOf(active.value) : [])
+  /** How many versions each message on screen has, and which one it is. */
+  const versions = computed(() => new Map(thread.value.map((m) => {
+    const all = generation.versionsOf(active.value!, m.id)
+    return [m.id, { index: all.findIndex(v => v.id === m.id), ids: all.map(v => v.id) }]
+  })))
 
   /** Loads the saved conversations and opens the most recent one. */
   async function init(repository?: ChatRepository): Promise<void> {
@@ -77,8 +79,7 @@ export const useChatStore = defineStore('chat', () => {
     const conversation = conversations.value[index]
     if (!conversation)
       return
-    for (const message of conversation.messages)
-      running.get(message.id)?.abort()
+    generation.stop(conversation)
     conversations.value.splice(index, 1)
     const wasActive = activeId.value === id
     if (wasActive)
@@ -101,78 +102,15 @@ export const useChatStore = defineStore('chat', () => {
     await persistence.flush()
   }
 
-  /** Sends a question in the active conversation and streams the answer. */
+  /** Sends a question in the active conversation (a new one if none) and streams the answer. */
   async function send(text: string): Promise<void> {
-    const question = text.trim()
-    if (!question || isStreaming.value)
-      return
-    const conversation = active.value ?? newConversation()
-    const model = useSettingsStore().model
-    conversation.messages.push(record('user', question, 'done', model))
-    conversation.title ||= titleFrom(question)
-    save(conversation, conversation.messages.at(-1))
-    await generate(conversation, model)
+    if (text.trim() && !isStreaming.value)
+      await generation.ask(active.value ?? newConversation(), text)
   }
 
-  /** Answers the failed message again, in its place, from the same history. */
-  async function retry(messageId: string): Promise<void> {
+  const inConversationOf = (messageId: string, action: (conversation: Conversation) => Promise<void> | void) => {
     const conversation = conversations.value.find(c => c.messages.some(m => m.id === messageId))
-    const index = conversation?.messages.findIndex(m => m.id === messageId) ?? -1
-    if (!conversation || index < 0 || isStreaming.value)
-      return
-    const [failed] = conversation.messages.splice(index, 1)
-    if (failed)
-      await persistence.removeMessage(failed.id)
-    await generate(conversation, useSettingsStore().model, index)
-  }
-
-  /** Stops the answer streaming in the active conversation; its text so far stays. */
-  function stop(): void {
-    for (const message of active.value?.messages ?? [])
-      running.get(message.id)?.abort()
-  }
-
-  /** Streams an answer into position `at`, from the messages before it. */
-  async function generate(conversation: Conversation, model: string, at = conversation.messages.length): Promise<void> {
-    const settings = useSettingsStore()
-    const history = toRequestMessages(conversation.messages.slice(0, at))
-    conversation.messages.splice(at, 0, record('assistant', '', 'streaming'))
-    // Mutate through the reactive proxy so every token re-renders.
-    const answer = conversation.messages[at]!
-    save(conversation, answer)
-    const controller = new AbortController()
-    running.set(answer.id, controller)
-    let state: StreamState = { content: '' }
-    try {
-      const result = await streamChatCompletion({
-        baseUrl: settings.relayUrl,
-        accessToken: settings.accessToken,
-        request: { model, messages: history },
-        signal: controller.signal,
-        onChunk(chunk) {
-          state = reduceChunk(state, chunk)
-          answer.content = state.content
-          answer.model = state.model
-          // Queued and coalesced: a reload mid-answer keeps the text, without a write per token.
-          save(conversation, answer)
-        },
-      })
-      answer.status = 'done'
-      answer.finishReason = state.finishReason
-      answer.usage = state.usage
-      if (result === 'aborted')
-        answer.stopped = true
-    }
-    catch (error) {
-      answer.status = 'error'
-      answer.error = toChatError(error).toJSON()
-    }
-    finally {
-      running.delete(answer.id)
-      conversation.updatedAt = Date.now()
-      save(conversation, answer)
-      await persistence.flush()
-    }
+    return conversation ? action(conversation) : undefined
   }
 
   return {
@@ -182,6 +120,8 @@ export const useChatStore = defineStore('chat', () => {
     removed,
     storage: persistence.state,
     active,
+    thread,
+    versions,
     visibleConversations,
     isStreaming,
     init,
@@ -194,11 +134,10 @@ export const useChatStore = defineStore('chat', () => {
     remove,
     undoRemove,
     send,
-    retry,
-    stop,
+    retry: (messageId: string) => inConversationOf(messageId, c => generation.retry(c, messageId)),
+    regenerate: (messageId: string) => inConversationOf(messageId, c => generation.regenerate(c, messageId)),
+    edit: (messageId: string, text: string) => inConversationOf(messageId, c => generation.edit(c, messageId, text)),
+    showVersion: (messageId: string) => inConversationOf(messageId, c => generation.showVersion(c, messageId)),
+    stop: () => active.value && generation.stop(active.value),
   }
 })
-
-function record(role: ChatMessageRecord['role'], content: string, status: ChatMessageRecord['status'], model?: string): ChatMessageRecord {
-  return { id: crypto.randomUUID(), role, content, status, createdAt: Date.now(), model }
-}

@@ -65,7 +65,7 @@ describe('message list', () => {
       ['user', 'done'],
       ['assistant', 'streaming'],
     ])
-    expect(items[0]?.text()).toBe('What is the weather in Seoul?')
+    expect(items[0]?.find('.chat-message-text').text()).toBe('What is the weather in Seoul?')
     expect(wrapper.find('.chat-empty').exists()).toBe(false)
   })
 
@@ -75,7 +75,7 @@ describe('message list', () => {
     const { wrapper } = mountList([question(text)])
 
     const item = wrapper.get('[data-role="user"]')
-    expect(item.text()).toBe(text)
+    expect(item.get('.chat-message-text').text()).toBe(text)
     expect(item.find('img').exists()).toBe(false)
     expect(item.find('b').exists()).toBe(false)
     expect(item.find('h1').exists()).toBe(false)

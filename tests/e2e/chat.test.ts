@@ -135,6 +135,34 @@ describe.skipIf(!chromiumPath)('chat in a real browser', () => {
     await vi.waitFor(() => expect(mock.requests[1]!.signal.aborted).toBe(true))
   })
 
+  it('regenerates an answer as a second version and edits a question into a new branch', async () => {
+    const texts = ['첫 번째 답', '두 번째 답', '고친 질문의 답']
+    mock.setScript((_, index) => reply.text([texts[index] ?? '남는 답']))
+    await ask(page, '버전 테스트')
+    await page.locator('[data-role="assistant"][data-status="done"]').waitFor()
+
+    await page.getByTestId('regenerate').click()
+    await answers(page).first().getByText('두 번째 답').waitFor()
+    expect(await page.getByTestId('version-label').textContent()).toBe('2/2')
+    await page.getByTestId('version-prev').click()
+    await answers(page).first().getByText('첫 번째 답').waitFor()
+    expect(await page.getByTestId('version-label').textContent()).toBe('1/2')
+
+    await page.locator('[data-role="user"]').getByTestId('edit-message').click()
+    await page.getByTestId('edit-input').fill('고친 질문')
+    await page.getByTestId('edit-save').click()
+    await answers(page).first().getByText('고친 질문의 답').waitFor()
+    expect(await page.locator('[data-role="user"] .chat-message-text').textContent()).toContain('고친 질문')
+    // Back to the original question, with the newest answer under it.
+    await page.locator('[data-role="user"]').getByTestId('version-prev').click()
+    await answers(page).first().getByText('두 번째 답').waitFor()
+    expect(mock.requests.map(r => r.body.messages.at(-1).content)).toEqual(['버전 테스트', '버전 테스트', '고친 질문'])
+
+    // Details name the model and count the tokens.
+    await answers(page).first().getByTestId('message-details').locator('summary').click()
+    expect(await answers(page).first().getByTestId('details-model').textContent()).toContain('gpt-4.1')
+  })
+
   it('never ships the upstream key to the browser', async () => {
     const bodies: string[] = []
     page.on('response', async response => bodies.push(await response.text().catch(() => '')))

@@ -16,6 +16,10 @@ export interface ChatMessageRecord {
   /** Set when the user pressed Stop; the partial answer is kept. */
   stopped?: boolean
   error?: ChatErrorInfo
+  /** The message this one follows; siblings are versions (regenerated answers, edited questions). */
+  parentId?: string | null
+  /** Timing of an answer, in ms since the epoch: request sent, first token, end. */
+  timing?: { sentAt: number, firstTokenAt?: number, endedAt?: number }
 }
 
 export interface Conversation {
@@ -25,4 +29,6 @@ export interface Conversation {
   createdAt: number
   updatedAt: number
   pinned?: boolean
+  /** The last message of the branch on screen; the last message when absent. */
+  leafId?: string
 }
