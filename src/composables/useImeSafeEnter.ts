@@ -6,7 +6,12 @@ export interface EnterKeydown {
   isComposing?: boolean
   shiftKey?: boolean
   altKey?: boolean
+  ctrlKey?: boolean
+  metaKey?: boolean
 }
+
+/** Which key sends: Enter (Shift+Enter for a new line), or Ctrl/⌘+Enter (Enter for a new line). */
+export type SendKey = 'enter' | 'ctrl-enter'
 
 /** Some browsers deliver the Enter that ended a composition just after `compositionend`. */
 export const COMPOSITION_END_GRACE_MS = 50
@@ -18,7 +23,7 @@ export type EnterAction = 'send' | 'swallow' | 'default'
  * swallow it (the Enter that committed an IME composition: no send, no
  * newline), or let the browser handle it (IME keys, Shift+Enter newline).
  */
-export function enterAction(event: EnterKeydown, state: { composing: boolean, msSinceCompositionEnd: number }): EnterAction {
+export function enterAction(event: EnterKeydown, state: { composing: boolean, msSinceCompositionEnd: number, sendKey?: SendKey }): EnterAction {
   if (event.key !== 'Enter')
     return 'default'
   // 229 is the keyCode of every key the IME is still processing (Chrome, Safari).
@@ -28,6 +33,8 @@ export function enterAction(event: EnterKeydown, state: { composing: boolean, ms
     return 'swallow'
   if (event.shiftKey || event.altKey)
     return 'default'
+  if (state.sendKey === 'ctrl-enter' && !event.ctrlKey && !event.metaKey)
+    return 'default'
   return 'send'
 }
 
@@ -35,7 +42,7 @@ export function enterAction(event: EnterKeydown, state: { composing: boolean, ms
  * Keyboard handling for a textarea where Enter sends and Enter while
  * composing Korean, Japanese or Chinese never does. Bind the three handlers.
  */
-export function useImeSafeEnter(options: { onSend: () => void, now?: () => number }) {
+export function useImeSafeEnter(options: { onSend: () => void, sendKey?: () => SendKey, now?: () => number }) {
   const now = options.now ?? (() => performance.now())
   const composing = ref(false)
   let compositionEndedAt = Number.NEGATIVE_INFINITY
@@ -48,7 +55,7 @@ export function useImeSafeEnter(options: { onSend: () => void, now?: () => numbe
     compositionEndedAt = now()
   }
   function onKeydown(event: KeyboardEvent) {
-    const action = enterAction(event, { composing: composing.value, msSinceCompositionEnd: now() - compositionEndedAt })
+    const action = enterAction(event, { composing: composing.value, msSinceCompositionEnd: now() - compositionEndedAt, sendKey: options.sendKey?.() })
     if (action === 'default')
       return
     event.preventDefault()

@@ -1,5 +1,6 @@
 import type { StreamState } from '../lib/chat/reducer'
 import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
+import { requestParams } from '../lib/chat/conversation-settings'
 import { toChatError } from '../lib/chat/errors'
 import { titleFrom, toRequestMessages } from '../lib/chat/history'
 import { reduceChunk } from '../lib/chat/reducer'
@@ -85,7 +86,7 @@ export function useChatGeneration(deps: GenerationDeps) {
 
   async function answer(conversation: Conversation, parentId: string | null): Promise<void> {
     const settings = useSettingsStore()
-    const history = toRequestMessages(historyBefore(conversation, parentId))
+    const history = toRequestMessages(historyBefore(conversation, parentId), conversation.settings?.systemPrompt)
     conversation.messages.push(record({ role: 'assistant', content: '', status: 'streaming', parentId, timing: { sentAt: Date.now() } }))
     const reply = conversation.messages.at(-1)!
     conversation.leafId = reply.id
@@ -97,7 +98,7 @@ export function useChatGeneration(deps: GenerationDeps) {
       const result = await streamChatCompletion({
         baseUrl: settings.relayUrl,
         accessToken: settings.accessToken,
-        request: { model: settings.model, messages: history, stream_options: { include_usage: true } },
+        request: { model: settings.model, messages: history, ...requestParams(conversation.settings), stream_options: { include_usage: true } },
         signal: controller.signal,
         onChunk(chunk) {
           state = reduceChunk(state, chunk)

@@ -1,3 +1,4 @@
+import type { ConversationSettings } from '../lib/chat/conversation-settings'
 import type { Conversation } from '../lib/chat/types'
 import type { ChatRepository } from '../lib/storage/chat-repository'
 import { defineStore } from 'pinia'
@@ -62,6 +63,13 @@ export const useChatStore = defineStore('chat', () => {
     if (!conversation || !title.trim())
       return
     conversation.title = title.trim().slice(0, 200)
+    save(conversation)
+  }
+
+  /** Sets the active conversation's system prompt and parameters (starting one if needed). */
+  function updateSettings(settings: ConversationSettings): void {
+    const conversation = active.value ?? newConversation()
+    conversation.settings = { ...settings }
     save(conversation)
   }
 
@@ -130,6 +138,7 @@ export const useChatStore = defineStore('chat', () => {
     newConversation,
     select,
     rename,
+    updateSettings,
     togglePin,
     remove,
     undoRemove,

@@ -1,4 +1,5 @@
 import type { ModelInfo, RuntimeConfig } from '../../relay/protocol'
+import type { SendKey } from '../composables/useImeSafeEnter'
 import type { ChatErrorInfo } from '../lib/chat/errors'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
@@ -7,10 +8,14 @@ import { DEFAULT_RUNTIME_CONFIG, parseRuntimeConfig, resolveRelayUrl } from '../
 
 const STORAGE_KEY = 'sori.settings'
 
+export type Theme = 'system' | 'light' | 'dark'
+
 interface SavedSettings {
   relayUrl?: string
   accessToken?: string
   model?: string
+  theme?: Theme
+  sendKey?: SendKey
 }
 
 /** Where the relay is, how to authenticate, and which model answers. */
@@ -21,6 +26,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const relayUrlOverride = ref(saved.relayUrl ?? '')
   const accessToken = ref(saved.accessToken ?? '')
   const model = ref(saved.model ?? '')
+  const theme = ref<Theme>(saved.theme ?? 'system')
+  const sendKey = ref<SendKey>(saved.sendKey ?? 'enter')
   const models = shallowRef<ModelInfo[]>([])
   const modelsError = shallowRef<ChatErrorInfo | null>(null)
   const loaded = ref(false)
@@ -28,10 +35,17 @@ export const useSettingsStore = defineStore('settings', () => {
   const relayUrl = computed(() => resolveRelayUrl(relayUrlOverride.value || runtime.value.relayUrl, document.baseURI))
   const isDemo = computed(() => runtime.value.demo && !relayUrlOverride.value)
 
-  watch([relayUrlOverride, accessToken, model], () => {
-    const settings: SavedSettings = { relayUrl: relayUrlOverride.value, accessToken: accessToken.value, model: model.value }
+  watch([relayUrlOverride, accessToken, model, theme, sendKey], () => {
+    const settings: SavedSettings = { relayUrl: relayUrlOverride.value, accessToken: accessToken.value, model: model.value, theme: theme.value, sendKey: sendKey.value }
     localStorage.setItem(STORAGE_KEY, JSON.stringify(settings))
   })
+  // `data-theme` overrides the system colour scheme in styles.css; "system" removes it.
+  watch(theme, (value) => {
+    if (value === 'system')
+      delete document.documentElement.dataset.theme
+    else
+      document.documentElement.dataset.theme = value
+  }, { immediate: true })
 
   /** Loads `config.json`, then the model list. */
   async function init(): Promise<void> {
@@ -66,7 +80,7 @@ export const useSettingsStore = defineStore('settings', () => {
       model.value = [runtime.value.defaultModel, known[0]].find(id => id && known.includes(id)) ?? model.value
   }
 
-  return { runtime, relayUrlOverride, accessToken, model, models, modelsError, loaded, relayUrl, isDemo, init, loadModels }
+  return { runtime, relayUrlOverride, accessToken, model, theme, sendKey, models, modelsError, loaded, relayUrl, isDemo, init, loadModels }
 })
 
 function readSaved(): SavedSettings {

@@ -1,4 +1,5 @@
 import type { Usage } from '../../../relay/protocol'
+import type { ConversationSettings } from './conversation-settings'
 import type { ChatErrorInfo } from './errors'
 
 export type MessageStatus = 'streaming' | 'done' | 'error' | 'interrupted'
@@ -31,4 +32,5 @@ export interface Conversation {
   pinned?: boolean
   /** The last message of the branch on screen; the last message when absent. */
   leafId?: string
+  settings?: ConversationSettings
 }
