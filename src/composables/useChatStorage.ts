@@ -1,7 +1,7 @@
 import type { Ref } from 'vue'
 import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
 import type { ChatRepository } from '../lib/storage/chat-repository'
-import { ref, shallowRef, toRaw } from 'vue'
+import { onScopeDispose, ref, shallowRef, toRaw } from 'vue'
 import { createChatRepository } from '../lib/storage/chat-repository'
 import { openSoriDatabase } from '../lib/storage/db'
 import { takeUnsaved, writeUnsaved } from '../lib/storage/unsaved'
@@ -19,6 +19,7 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
   const unavailable = () => {
     state.value = 'unavailable'
   }
+  const tabs = useOtherTabs(conversations, repository)
 
   /**
    * Loads the saved conversations (from IndexedDB unless a repository is
@@ -27,7 +28,7 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
    */
   async function load(given?: ChatRepository): Promise<void> {
     try {
-      const store = given ?? createChatRepository(await openSoriDatabase(), { onError: unavailable })
+      const store = given ?? createChatRepository(await openSoriDatabase(), { onError: unavailable, onWritten: tabs.announceChanged })
       const saved = await store.loadAll()
       for (const { conversationId, message } of takeUnsaved(localStorage)) {
         const stored = saved.find(c => c.id === conversationId)?.messages.find(m => m.id === message.id)
@@ -77,7 +78,53 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
 
   async function removeConversation(id: string): Promise<void> {
     await repository.value?.deleteConversation(id).catch(unavailable)
+    tabs.announceDeleted(id)
   }
 
   return { state, load, save, flush, saveBeforeUnload, removeMessage, removeConversation }
+}
+
+const CHANNEL = 'sori-chats'
+type TabMessage = { type: 'changed', ids: string[] } | { type: 'deleted', id: string }
+
+/**
+ * Keeps two tabs on Sori consistent: each write is announced on a
+ * BroadcastChannel, and the other tabs reload those conversations from
+ * IndexedDB, unless they are streaming an answer in it themselves.
+ */
+function useOtherTabs(conversations: Ref<Conversation[]>, repository: Ref<ChatRepository | null>) {
+  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null
+  // Answers streaming in another tab: shown here as they are saved there, never overwritten by this tab.
+  const streamingElsewhere = new Set<string>()
+  const busyHere = (c: Conversation) => c.messages.some(m => m.status === 'streaming' && !streamingElsewhere.has(m.id))
+
+  channel?.addEventListener('message', async (event: MessageEvent<TabMessage>) => {
+    const message = event.data
+    if (message.type === 'deleted') {
+      const index = conversations.value.findIndex(c => c.id === message.id)
+      if (index >= 0 && !busyHere(conversations.value[index]!))
+        conversations.value.splice(index, 1)
+      return
+    }
+    for (const id of message.ids) {
+      const fresh = await repository.value?.load(id)
+      if (!fresh)
+        continue
+      for (const m of fresh.messages) {
+        if (m.status === 'streaming')
+          streamingElsewhere.add(m.id)
+      }
+      const index = conversations.value.findIndex(c => c.id === id)
+      if (index < 0)
+        conversations.value.push(fresh)
+      else if (!busyHere(conversations.value[index]!))
+        conversations.value.splice(index, 1, fresh)
+    }
+  })
+  onScopeDispose(() => channel?.close())
+
+  return {
+    announceChanged: (ids: string[]) => channel?.postMessage({ type: 'changed', ids } satisfies TabMessage),
+    announceDeleted: (id: string) => channel?.postMessage({ type: 'deleted', id } satisfies TabMessage),
+  }
 }

@@ -4,6 +4,8 @@ import type { ConversationRecord, SoriDatabase, StoredMessage } from './db'
 export interface ChatRepository {
   /** Every conversation with its messages, most recently updated first. */
   loadAll: () => Promise<Conversation[]>
+  /** One conversation with its messages, or null when it is not stored. */
+  load: (id: string) => Promise<Conversation | null>
   /** Queues a write of the conversation's own fields (not its messages). */
   saveConversation: (conversation: Conversation) => void
   /** Queues a write of one message; repeated calls before the flush cost one write. */
@@ -18,6 +20,8 @@ export interface ChatRepositoryOptions {
   /** How long writes wait to be coalesced: a streaming answer is written a few times a second, not per token. */
   flushDelayMs?: number
   onError?: (error: unknown) => void
+  /** Called after each write with the conversations it touched (for other tabs). */
+  onWritten?: (conversationIds: string[]) => void
 }
 
 /**
@@ -27,7 +31,7 @@ export interface ChatRepositoryOptions {
  * with its latest text.
  */
 export function createChatRepository(db: SoriDatabase, options: ChatRepositoryOptions = {}): ChatRepository {
-  const { flushDelayMs = 250, onError = () => {} } = options
+  const { flushDelayMs = 250, onError = () => {}, onWritten = () => {} } = options
   const pendingConversations = new Map<string, Conversation>()
   const pendingMessages = new Map<string, { conversationId: string, message: ChatMessageRecord }>()
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -54,6 +58,13 @@ export function createChatRepository(db: SoriDatabase, options: ChatRepositoryOp
       ...messages.map(m => tx.objectStore('messages').put(m)),
       tx.done,
     ])
+    onWritten([...new Set([...conversations.map(c => c.id), ...messages.map(m => m.conversationId)])])
+  }
+
+  function assemble(record: ConversationRecord, messages: StoredMessage[]): Conversation {
+    const byId = new Map(messages.map(({ conversationId: _, ...message }) => [message.id, message]))
+    const { messageIds, ...rest } = record
+    return { ...rest, messages: messageIds.map(id => byId.get(id)).filter(m => m !== undefined) }
   }
 
   function flush(): Promise<void> {
@@ -65,13 +76,14 @@ export function createChatRepository(db: SoriDatabase, options: ChatRepositoryOp
   return {
     async loadAll() {
       const [records, messages] = await Promise.all([db.getAll('conversations'), db.getAll('messages')])
-      const byId = new Map(messages.map(({ conversationId: _, ...message }) => [message.id, message]))
-      return records
-        .map(({ messageIds, ...record }) => ({
-          ...record,
-          messages: messageIds.map(id => byId.get(id)).filter(m => m !== undefined),
-        }))
-        .sort((a, b) => b.updatedAt - a.updatedAt)
+      return records.map(record => assemble(record, messages)).sort((a, b) => b.updatedAt - a.updatedAt)
+    },
+    async load(id) {
+      const record = await db.get('conversations', id)
+      if (!record)
+        return null
+      const messages = await db.getAllFromIndex('messages', 'byConversation', IDBKeyRange.bound([id, -Infinity], [id, Infinity]))
+      return assemble(record, messages)
     },
     saveConversation(conversation) {
       pendingConversations.set(conversation.id, conversation)

@@ -1,0 +1,176 @@
+import type { ConversationSettings } from '../chat/conversation-settings'
+import type { ChatErrorInfo, ChatErrorType } from '../chat/errors'
+import type { ChatMessageRecord, Conversation, MessageStatus } from '../chat/types'
+import type { JsonObject } from './backup-fields'
+import { compact, fieldsOf, isObject } from './backup-fields'
+
+// Validation of the conversations in a backup file. A file is someone's whole
+// chat history and may have been edited by hand: every field is checked
+// against the types the app relies on, unknown fields are dropped, and the
+// tree (parents, leaf) must hold together, since the UI walks it.
+
+/** Upper bounds that no real chat reaches; a file beyond them is damaged or not a backup. */
+export const BACKUP_LIMITS = {
+  fileChars: 200_000_000,
+  conversations: 100_000,
+  messagesPerConversation: 50_000,
+  idChars: 200,
+  titleChars: 1_000,
+  contentChars: 10_000_000,
+  shortChars: 200,
+  errorMessageChars: 10_000,
+  systemPromptChars: 20_000,
+} as const
+
+const ROLES = ['user', 'assistant'] as const
+const STATUSES: readonly MessageStatus[] = ['streaming', 'done', 'error', 'interrupted']
+const ERROR_TYPES: readonly ChatErrorType[] = ['http', 'timeout', 'network', 'protocol']
+const ID = { nonEmpty: true, max: BACKUP_LIMITS.idChars }
+const SHORT = { optional: true, max: BACKUP_LIMITS.shortChars }
+
+/**
+ * Message ids seen so far in the file, with where: ids are keys in IndexedDB
+ * across all conversations, so they must be unique in the whole file.
+ */
+export type SeenIds = Map<string, string>
+
+function readUsage(source: JsonObject, path: string, problems: string[]): ChatMessageRecord['usage'] {
+  const f = fieldsOf(source, path, problems)
+  const count = { integer: true }
+  const details = f.object('prompt_tokens_details')
+  const cached = details && fieldsOf(details, `${path}.prompt_tokens_details`, problems).number('cached_tokens', { ...count, optional: true })
+  return compact({
+    prompt_tokens: f.number('prompt_tokens', count) ?? 0,
+    completion_tokens: f.number('completion_tokens', count) ?? 0,
+    total_tokens: f.number('total_tokens', count) ?? 0,
+    prompt_tokens_details: cached !== undefined ? { cached_tokens: cached } : undefined,
+  })
+}
+
+function readError(source: JsonObject, path: string, problems: string[]): ChatErrorInfo {
+  const f = fieldsOf(source, path, problems)
+  return compact({
+    type: f.oneOf('type', ERROR_TYPES) ?? 'network',
+    code: f.string('code', { max: BACKUP_LIMITS.shortChars }) ?? '',
+    message: f.string('message', { max: BACKUP_LIMITS.errorMessageChars }) ?? '',
+    status: f.number('status', { optional: true, integer: true, max: 999 }),
+    retryAfterSeconds: f.number('retryAfterSeconds', { optional: true }),
+  })
+}
+
+function readMessage(source: JsonObject, path: string, problems: string[]): ChatMessageRecord {
+  const f = fieldsOf(source, path, problems)
+  const usage = f.object('usage')
+  const error = f.object('error')
+  const timing = f.object('timing')
+  const t = timing && fieldsOf(timing, `${path}.timing`, problems)
+  const parentId = source.parentId === null || source.parentId === undefined
+    ? source.parentId
+    : typeof source.parentId === 'string' ? f.string('parentId', ID) : f.fail('parentId', 'must be a message id or null')
+  return compact({
+    id: f.string('id', ID) ?? '',
+    role: f.oneOf('role', ROLES) ?? 'user',
+    content: f.string('content', { max: BACKUP_LIMITS.contentChars }) ?? '',
+    status: f.oneOf('status', STATUSES) ?? 'done',
+    createdAt: f.number('createdAt') ?? 0,
+    model: f.string('model', SHORT),
+    finishReason: f.string('finishReason', SHORT),
+    usage: usage && readUsage(usage, `${path}.usage`, problems),
+    stopped: f.boolean('stopped'),
+    error: error && readError(error, `${path}.error`, problems),
+    parentId,
+    timing: t && compact({ sentAt: t.number('sentAt') ?? 0, firstTokenAt: t.number('firstTokenAt', { optional: true }), endedAt: t.number('endedAt', { optional: true }) }),
+  })
+}
+
+function readSettings(source: JsonObject, path: string, problems: string[]): ConversationSettings {
+  const f = fieldsOf(source, path, problems)
+  // The same ranges the conversation settings form accepts.
+  return compact({
+    systemPrompt: f.string('systemPrompt', { optional: true, max: BACKUP_LIMITS.systemPromptChars }),
+    temperature: f.number('temperature', { optional: true, max: 2 }),
+    topP: f.number('topP', { optional: true, max: 1 }),
+    maxTokens: f.number('maxTokens', { optional: true, integer: true, min: 1, max: 1_000_000 }),
+  })
+}
+
+/** Notes parent links that lead nowhere or in a circle: the thread on screen is found by following them. */
+function checkTree(conversation: Conversation, path: string, problems: string[]): void {
+  const { messages } = conversation
+  const indexById = new Map(messages.map((m, i) => [m.id, i]))
+  // As in thread.ts: a message without `parentId` follows the one before it (records from before branching).
+  const parentIndex = (i: number) => {
+    const parentId = messages[i]!.parentId
+    return parentId === undefined ? (i > 0 ? i - 1 : undefined) : parentId === null ? undefined : indexById.get(parentId)
+  }
+  messages.forEach(({ parentId }, i) => {
+    if (typeof parentId === 'string' && !indexById.has(parentId))
+      problems.push(`${path}.messages[${i}].parentId: no message "${parentId}" in this conversation`)
+  })
+  if (conversation.leafId !== undefined && !indexById.has(conversation.leafId))
+    problems.push(`${path}.leafId: no message "${conversation.leafId}" in this conversation`)
+  // 0: not visited, 1: on the chain being followed, 2: known to reach a root.
+  const state = new Uint8Array(messages.length)
+  for (let start = 0; start < messages.length; start++) {
+    const chain: number[] = []
+    let i: number | undefined = start
+    while (i !== undefined && state[i] === 0) {
+      state[i] = 1
+      chain.push(i)
+      i = parentIndex(i)
+    }
+    if (i !== undefined && state[i] === 1)
+      problems.push(`${path}.messages[${i}].parentId: the parent links form a cycle`)
+    for (const j of chain)
+      state[j] = 2
+  }
+}
+
+/** Reads one conversation at `path`, noting every problem; the result is meaningful only if none were noted. */
+export function readConversation(value: unknown, path: string, problems: string[], seen: SeenIds): Conversation | undefined {
+  if (!isObject(value)) {
+    problems.push(`${path}: must be an object`)
+    return undefined
+  }
+  const f = fieldsOf(value, path, problems)
+  const settings = f.object('settings')
+  const conversation: Conversation = compact({
+    id: f.string('id', ID) ?? '',
+    title: f.string('title', { max: BACKUP_LIMITS.titleChars }) ?? '',
+    messages: [],
+    createdAt: f.number('createdAt') ?? 0,
+    updatedAt: f.number('updatedAt') ?? 0,
+    pinned: f.boolean('pinned'),
+    leafId: f.string('leafId', { ...ID, optional: true }),
+    settings: settings && readSettings(settings, `${path}.settings`, problems),
+  })
+  const messages = value.messages
+  if (!Array.isArray(messages)) {
+    f.fail('messages', messages === undefined ? 'is required' : 'must be an array')
+    return conversation
+  }
+  if (messages.length > BACKUP_LIMITS.messagesPerConversation) {
+    f.fail('messages', `must hold at most ${BACKUP_LIMITS.messagesPerConversation} messages`)
+    return conversation
+  }
+  let allObjects = true
+  for (const [i, item] of messages.entries()) {
+    const messagePath = `${path}.messages[${i}]`
+    if (!isObject(item)) {
+      problems.push(`${messagePath}: must be an object`)
+      allObjects = false
+      continue
+    }
+    const message = readMessage(item, messagePath, problems)
+    const earlier = seen.get(message.id)
+    if (earlier)
+      problems.push(`${messagePath}.id: "${message.id}" is also the id of ${earlier}`)
+    else if (message.id)
+      seen.set(message.id, messagePath)
+    conversation.messages.push(message)
+  }
+  // With a message missing, indexes in the tree check would no longer match the file's.
+  if (allObjects)
+    checkTree(conversation, path, problems)
+  return conversation
+}
