@@ -1,0 +1,89 @@
+import type { Browser, Page } from 'playwright-core'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createMockUpstream, listen, reply } from '../fixtures/mock-upstream'
+import { ask, chromiumOrSkip, launchChromium, startRelay } from './harness'
+
+const chromiumPath = chromiumOrSkip()
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+interface AxeViolation { id: string, impact: string | null, help: string, nodes: Array<{ target: string[] }> }
+
+/** Serious and critical accessibility violations on the page, as axe-core finds them. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource })
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe.run(document)
+    return result.violations
+  })
+  return violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
+}
+
+describe.skipIf(!chromiumPath)('accessibility', () => {
+  let browser: Browser
+  let upstream: Awaited<ReturnType<typeof listen>>
+  let relay: Awaited<ReturnType<typeof startRelay>>
+
+  beforeAll(async () => {
+    upstream = await listen(createMockUpstream(() => reply.text(['## 제목\n\n', '| a | b |\n| - | - |\n| 1 | 2 |\n\n', '```js\nconst x = 1\n```\n\n', '[링크](https://example.com)'])))
+    relay = await startRelay({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: 'sk-a11y-0123456789abcdef' }, inject('spaDir'))
+    browser = await launchChromium(chromiumPath!)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await relay?.stop()
+    await upstream?.close()
+  })
+
+  for (const [name, options] of [
+    ['light, Korean, desktop', { locale: 'ko-KR', colorScheme: 'light' as const, viewport: { width: 1280, height: 800 } }],
+    ['dark, English, phone', { locale: 'en-US', colorScheme: 'dark' as const, viewport: { width: 390, height: 844 } }],
+  ] as const) {
+    it(`has no serious axe-core violations with an answer on screen (${name})`, async () => {
+      const page = await browser.newPage(options)
+      try {
+        await page.goto(relay.url)
+        expect(await seriousViolations(page)).toEqual([])
+        await ask(page, '접근성 점검')
+        await page.locator('[data-role="assistant"][data-status="done"]').waitFor()
+        expect(await seriousViolations(page)).toEqual([])
+      }
+      finally {
+        await page.close()
+      }
+    })
+  }
+
+  it('would notice a violation (the check itself works)', async () => {
+    const page = await browser.newPage()
+    try {
+      await page.goto(relay.url)
+      await page.evaluate(() => document.body.append(Object.assign(document.createElement('button'), { className: 'nameless' })))
+      expect((await seriousViolations(page)).join('\n')).toMatch(/^button-name/m)
+    }
+    finally {
+      await page.close()
+    }
+  })
+
+  it('can be used with the keyboard alone: type, send, and reach the answer actions', async () => {
+    const page = await browser.newPage({ locale: 'en-US' })
+    try {
+      await page.goto(relay.url)
+      await page.keyboard.press('Tab')
+      await page.keyboard.press('Enter')
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer')
+      await page.keyboard.type('keyboard only')
+      await page.keyboard.press('Enter')
+      await page.locator('[data-role="assistant"][data-status="done"]').waitFor()
+      await page.getByTestId('copy-message').last().focus()
+      expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none')
+    }
+    finally {
+      await page.close()
+    }
+  })
+})
