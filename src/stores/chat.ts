@@ -6,6 +6,7 @@ import { computed, ref, shallowRef } from 'vue'
 import { useChatStorage } from '../composables/useChatStorage'
 import { matchesQuery, sortConversations } from '../lib/chat/conversation-list'
 import { threadOf } from '../lib/chat/thread'
+import { planImport } from '../lib/storage/backup-merge'
 import { useChatGeneration } from './chat-generation'
 
 /** Conversations, their messages, and the generations running in them. */
@@ -121,6 +122,27 @@ export const useChatStore = defineStore('chat', () => {
     return conversation ? action(conversation) : undefined
   }
 
+  /**
+   * Adds conversations read from a backup (already validated, see parseBackup):
+   * ids already here are skipped, never overwritten (see planImport). Written
+   * to storage before it resolves.
+   */
+  async function importConversations(incoming: Conversation[]): Promise<{ imported: number, skipped: number }> {
+    const plan = planImport(conversations.value, incoming)
+    conversations.value.push(...plan.add)
+    for (const conversation of plan.add) {
+      save(conversation)
+      for (const message of conversation.messages)
+        save(conversation, message)
+    }
+    // Undo of a deletion would bring back a second copy of a conversation just imported.
+    if (removed.value && plan.add.some(c => c.id === removed.value!.conversation.id))
+      removed.value = null
+    activeId.value ??= plan.add[0]?.id ?? null
+    await persistence.flush()
+    return { imported: plan.add.length, skipped: plan.skipped.length }
+  }
+
   return {
     conversations,
     activeId,
@@ -142,6 +164,7 @@ export const useChatStore = defineStore('chat', () => {
     togglePin,
     remove,
     undoRemove,
+    importConversations,
     send,
     retry: (messageId: string) => inConversationOf(messageId, c => generation.retry(c, messageId)),
     regenerate: (messageId: string) => inConversationOf(messageId, c => generation.regenerate(c, messageId)),

@@ -39,10 +39,13 @@ function readUsage(source: JsonObject, path: string, problems: string[]): ChatMe
   const count = { integer: true }
   const details = f.object('prompt_tokens_details')
   const cached = details && fieldsOf(details, `${path}.prompt_tokens_details`, problems).number('cached_tokens', { ...count, optional: true })
+  const prompt = f.number('prompt_tokens', count) ?? 0
+  const completion = f.number('completion_tokens', count) ?? 0
   return compact({
-    prompt_tokens: f.number('prompt_tokens', count) ?? 0,
-    completion_tokens: f.number('completion_tokens', count) ?? 0,
-    total_tokens: f.number('total_tokens', count) ?? 0,
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    // Some providers leave the total out; it is only ever the sum.
+    total_tokens: f.number('total_tokens', { ...count, optional: true }) ?? prompt + completion,
     prompt_tokens_details: cached !== undefined ? { cached_tokens: cached } : undefined,
   })
 }
@@ -60,13 +63,11 @@ function readError(source: JsonObject, path: string, problems: string[]): ChatEr
 
 function readMessage(source: JsonObject, path: string, problems: string[]): ChatMessageRecord {
   const f = fieldsOf(source, path, problems)
-  const usage = f.object('usage')
-  const error = f.object('error')
-  const timing = f.object('timing')
-  const t = timing && fieldsOf(timing, `${path}.timing`, problems)
-  const parentId = source.parentId === null || source.parentId === undefined
-    ? source.parentId
-    : typeof source.parentId === 'string' ? f.string('parentId', ID) : f.fail('parentId', 'must be a message id or null')
+  const nested = <T>(key: string, read: (value: JsonObject, path: string, problems: string[]) => T) => {
+    const value = f.object(key)
+    return value && read(value, `${path}.${key}`, problems)
+  }
+  // Read in the order of the type, so problems are listed in the order a reader meets the fields.
   return compact({
     id: f.string('id', ID) ?? '',
     role: f.oneOf('role', ROLES) ?? 'user',
@@ -75,12 +76,19 @@ function readMessage(source: JsonObject, path: string, problems: string[]): Chat
     createdAt: f.number('createdAt') ?? 0,
     model: f.string('model', SHORT),
     finishReason: f.string('finishReason', SHORT),
-    usage: usage && readUsage(usage, `${path}.usage`, problems),
+    usage: nested('usage', readUsage),
     stopped: f.boolean('stopped'),
-    error: error && readError(error, `${path}.error`, problems),
-    parentId,
-    timing: t && compact({ sentAt: t.number('sentAt') ?? 0, firstTokenAt: t.number('firstTokenAt', { optional: true }), endedAt: t.number('endedAt', { optional: true }) }),
+    error: nested('error', readError),
+    parentId: source.parentId === null || source.parentId === undefined
+      ? source.parentId
+      : typeof source.parentId === 'string' ? f.string('parentId', ID) : f.fail('parentId', 'must be a message id or null'),
+    timing: nested('timing', readTiming),
   })
+}
+
+function readTiming(source: JsonObject, path: string, problems: string[]): ChatMessageRecord['timing'] {
+  const f = fieldsOf(source, path, problems)
+  return compact({ sentAt: f.number('sentAt') ?? 0, firstTokenAt: f.number('firstTokenAt', { optional: true }), endedAt: f.number('endedAt', { optional: true }) })
 }
 
 function readSettings(source: JsonObject, path: string, problems: string[]): ConversationSettings {
@@ -133,7 +141,10 @@ export function readConversation(value: unknown, path: string, problems: string[
     return undefined
   }
   const f = fieldsOf(value, path, problems)
-  const settings = f.object('settings')
+  const settings = () => {
+    const value = f.object('settings')
+    return value && readSettings(value, `${path}.settings`, problems)
+  }
   const conversation: Conversation = compact({
     id: f.string('id', ID) ?? '',
     title: f.string('title', { max: BACKUP_LIMITS.titleChars }) ?? '',
@@ -142,7 +153,7 @@ export function readConversation(value: unknown, path: string, problems: string[
     updatedAt: f.number('updatedAt') ?? 0,
     pinned: f.boolean('pinned'),
     leafId: f.string('leafId', { ...ID, optional: true }),
-    settings: settings && readSettings(settings, `${path}.settings`, problems),
+    settings: settings(),
   })
   const messages = value.messages
   if (!Array.isArray(messages)) {
