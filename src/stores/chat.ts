@@ -39,6 +39,8 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   function newConversation(): Conversation {
+    // A new, empty chat matches no search; clear it so the chat shows in the list.
+    query.value = ''
     const existing = active.value
     if (existing && existing.messages.length === 0)
       return existing
@@ -64,14 +66,20 @@ export const useChatStore = defineStore('chat', () => {
     if (!conversation || !title.trim())
       return
     conversation.title = title.trim().slice(0, 200)
+    saveNow(conversation)
+  }
+
+  /** A deliberate edit, rare and small: written at once, so a quick reload cannot lose it. */
+  function saveNow(conversation: Conversation): void {
     save(conversation)
+    void persistence.flush()
   }
 
   /** Sets the active conversation's system prompt and parameters (starting one if needed). */
   function updateSettings(settings: ConversationSettings): void {
     const conversation = active.value ?? newConversation()
     conversation.settings = { ...settings }
-    save(conversation)
+    saveNow(conversation)
   }
 
   function togglePin(id: string): void {
@@ -79,7 +87,7 @@ export const useChatStore = defineStore('chat', () => {
     if (!conversation)
       return
     conversation.pinned = !conversation.pinned
-    save(conversation)
+    saveNow(conversation)
   }
 
   /** Deletes a conversation (stopping its answer); {@link undoRemove} brings it back. */

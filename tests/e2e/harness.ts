@@ -78,3 +78,23 @@ export async function ask(page: Page, text: string): Promise<void> {
   await page.getByTestId('composer').fill(text)
   await page.getByTestId('composer').press('Enter')
 }
+
+/**
+ * The conversation titles saved in the page's IndexedDB, sorted. Waiting on
+ * these before a reload waits for the app's coalesced writes, not a fixed time.
+ */
+export async function savedTitles(page: Page): Promise<string[]> {
+  return page.evaluate(() => new Promise<string[]>((resolve, reject) => {
+    const open = indexedDB.open('sori')
+    open.onerror = () => reject(open.error)
+    open.onsuccess = () => {
+      const db = open.result
+      const request = db.transaction('conversations').objectStore('conversations').getAll()
+      request.onerror = () => reject(request.error)
+      request.onsuccess = () => {
+        db.close()
+        resolve((request.result as Array<{ title: string }>).map(c => c.title).sort())
+      }
+    }
+  }))
+}
