@@ -103,7 +103,8 @@ describe('workspace on a desktop', () => {
     expect(document.activeElement?.id).toBe('composer')
 
     await press({ key: '/', code: 'Slash', ctrlKey: true })
-    expect(wrapper.get('[data-testid="shortcuts-help"]').attributes('open')).toBe('')
+    // The help dialog is loaded on first use.
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="shortcuts-help"]').attributes('open')).toBe(''))
   })
 })
 
