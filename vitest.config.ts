@@ -17,6 +17,8 @@ export default defineConfig({
           globalSetup: ['tests/e2e/build-spa.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A browser on a busy 2-core machine can take more than the default second.
+          expect: { poll: { timeout: 15_000 } },
           // One browser and one relay at a time: the machine has two cores.
           fileParallelism: false,
         },
