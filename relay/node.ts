@@ -88,7 +88,8 @@ function loadConfigOrExit() {
  * configured ones, and undici's defaults (300 s) would cut long answers.
  */
 function upstreamFetch(): FetchFn {
-  const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000, connections: 256 })
+  // No cap on connections per upstream: a cap would queue streams behind each other.
+  const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000 })
   return ((input: string | URL | Request, init?: RequestInit) =>
     undiciFetch(input as string, { ...init, dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as FetchFn
 }

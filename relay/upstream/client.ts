@@ -1,6 +1,4 @@
-import type { EventSourceMessage } from 'eventsource-parser/stream'
 import type { ChatCompletionRequest, ModelInfo } from '../protocol'
-import { EventSourceParserStream } from 'eventsource-parser/stream'
 import { UpstreamError } from '../errors'
 
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -54,13 +52,6 @@ export function createUpstream(options: { fetch: FetchFn, baseUrl: string, apiKe
       return list.data.filter(isModelInfo)
     },
   }
-}
-
-/** Decodes an upstream event stream (UTF-8 split across chunks, CRLF, BOM and comments included). */
-export function parseEventStream(body: ReadableStream<Uint8Array>): ReadableStream<EventSourceMessage> {
-  return body
-    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
-    .pipeThrough(new EventSourceParserStream())
 }
 
 async function errorFromResponse(response: Response): Promise<UpstreamError> {

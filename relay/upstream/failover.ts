@@ -1,21 +1,22 @@
-import type { EventSourceMessage } from 'eventsource-parser/stream'
+import type { EventSourceMessage } from 'eventsource-parser'
 import type { RelayConfig } from '../config'
 import type { RelayMetrics } from '../metrics'
 import type { ChatCompletion, ChatCompletionRequest } from '../protocol'
 import type { Target } from '../routing'
 import type { Upstream } from './client'
+import type { EventReader } from './events'
 import { UpstreamError } from '../errors'
 import { upstreamBody } from '../routing'
 import { asUpstreamError, backoffDelay, decideRetry, retryAfterMs } from './backoff'
 import { inspectChunk } from './chunk'
-import { parseEventStream } from './client'
+import { readEvents } from './events'
 
 /** A stream past its commit point: something of the answer has arrived. */
 export interface OpenedStream {
   target: Target
   /** Events read so far, ending with the first meaningful one (or `[DONE]`). */
   buffered: EventSourceMessage[]
-  reader: ReadableStreamDefaultReader<EventSourceMessage>
+  reader: EventReader
   /** Aborts this upstream request. */
   abort: (reason?: unknown) => void
 }
@@ -114,7 +115,7 @@ async function openAttempt(request: ChatCompletionRequest, target: Target, signa
     abort()
   }, connectMs)
 
-  let reader: ReadableStreamDefaultReader<EventSourceMessage> | undefined
+  let reader: EventReader | undefined
   try {
     const response = await deps.upstreamFor(target).chatCompletions(upstreamBody(request, target, deps.config), controller.signal)
     if (!response.body || !response.headers.get('content-type')?.includes('text/event-stream'))
@@ -125,7 +126,7 @@ async function openAttempt(request: ChatCompletionRequest, target: Target, signa
       abort()
     }, firstTokenMs)
     try {
-      reader = parseEventStream(response.body).getReader()
+      reader = readEvents(response.body)
       const buffered = await readUntilMeaningful(reader)
       return { target, buffered, reader, abort }
     }
@@ -147,7 +148,7 @@ async function openAttempt(request: ChatCompletionRequest, target: Target, signa
 }
 
 /** Reads until the answer has begun: a comment or a role-only delta is not a beginning. */
-async function readUntilMeaningful(reader: ReadableStreamDefaultReader<EventSourceMessage>): Promise<EventSourceMessage[]> {
+async function readUntilMeaningful(reader: EventReader): Promise<EventSourceMessage[]> {
   const buffered: EventSourceMessage[] = []
   for (;;) {
     const { done, value } = await reader.read()

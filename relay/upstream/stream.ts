@@ -1,4 +1,4 @@
-import type { EventSourceMessage } from 'eventsource-parser/stream'
+import type { EventSourceMessage } from 'eventsource-parser'
 import type { Redact } from '../errors'
 import type { Usage } from '../protocol'
 import type { Target } from '../routing'
@@ -49,7 +49,7 @@ const TIMER_SLACK_MS = 2
 export function createClientStream(options: ClientStreamOptions): ReadableStream<Uint8Array> {
   const { redact, now = Date.now } = options
   let opened: OpenedStream | undefined
-  let pendingRead: Promise<ReadableStreamReadResult<EventSourceMessage>> | undefined
+  let pendingRead: ReturnType<OpenedStream['reader']['read']> | undefined
   let nextId = 1
   let lastEventAt = now()
   let sawFinish = false

@@ -1,7 +1,7 @@
 import type { StreamOutcome } from '../../relay/upstream/stream'
 import { describe, expect, it, vi } from 'vitest'
 import { createRedactor } from '../../relay/errors'
-import { parseEventStream } from '../../relay/upstream/client'
+import { readEvents } from '../../relay/upstream/events'
 import { createClientStream } from '../../relay/upstream/stream'
 
 const encoder = new TextEncoder()
@@ -63,7 +63,7 @@ function relay(body: ReadableStream<Uint8Array>, secrets: string[] = []) {
   const outcomes: StreamOutcome[] = []
   const target = { model: 'gpt-4.1', upstreamModel: 'gpt-4.1', pricing: null, upstream: { name: 'u', baseUrl: 'http://u.test/v1', apiKey: '', models: null, includeUsage: true } }
   const output = createClientStream({
-    opening: Promise.resolve({ target, buffered: [], reader: parseEventStream(body).getReader(), abort: () => {} }),
+    opening: Promise.resolve({ target, buffered: [], reader: readEvents(body), abort: () => {} }),
     abort: abortUpstream,
     requestedModel: 'gpt-4.1',
     clientWantsUsage: true,
