@@ -8,7 +8,6 @@ import type { ChatCompletionRequest, Usage } from '../protocol'
 import type { Target } from '../routing'
 import type { FailoverDeps, OpenedStream } from '../upstream/failover'
 import type { StreamOutcome } from '../upstream/stream'
-import type { CharacterCount } from '../usage'
 import { Hono } from 'hono'
 import { parseChatRequest } from '../chat-request'
 import { RelayError } from '../errors'
@@ -46,12 +45,13 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
     const clientSignal = c.req.raw.signal
     clientSignal.addEventListener('abort', abortUpstream, { once: true })
 
-    const finish = (target: Target | undefined, outcome: StreamOutcome | { kind: 'done' }, reported: Usage | null, answer: CharacterCount | null) => {
+    // Without reported usage, completion tokens are estimated as one per streamed chunk, which is how providers stream.
+    const finish = (target: Target | undefined, outcome: StreamOutcome | { kind: 'done' }, reported: Usage | null, contentChunks: number) => {
       clientSignal.removeEventListener('abort', abortUpstream)
       const served = target?.model ?? request.model
       const usage = usageRecord(reported, {
         prompt: estimateTokens(promptCharacters(request.messages)),
-        completion: answer ? estimateTokens(answer) : 0,
+        completion: contentChunks,
       }, target?.pricing ?? null)
       // A cancelled answer was still generated, and billed, up to the cancel.
       if (target)
@@ -61,7 +61,7 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
 
     if (!request.stream) {
       const { target, completion } = await completeWithFailover(request, targets, upstreamAbort.signal, deps)
-      finish(target, { kind: 'done' }, completion.usage ?? null, null)
+      finish(target, { kind: 'done' }, completion.usage ?? null, 0)
       const renamed = target.model !== request.model || target.upstreamModel !== target.model
       return c.json(renamed ? { ...completion, model: target.model } : completion, 200, { [SERVED_MODEL_HEADER]: target.model })
     }
@@ -88,10 +88,10 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
         metrics.firstToken(target.model, (Date.now() - startedAt) / 1000)
       },
       onUsage: (usage) => { reported = usage },
-      onEnd(outcome, answer) {
+      onEnd(outcome, contentChunks) {
         metrics.streamClosed()
         metrics.streamEnded(committedTarget?.model ?? request.model, (Date.now() - startedAt) / 1000, outcome.kind)
-        finish(committedTarget, outcome, reported, answer)
+        finish(committedTarget, outcome, reported, contentChunks)
       },
     })
     const headers: Record<string, string> = { ...SSE_HEADERS }

@@ -2,11 +2,9 @@ import type { EventSourceMessage } from 'eventsource-parser'
 import type { Redact } from '../errors'
 import type { Usage } from '../protocol'
 import type { Target } from '../routing'
-import type { CharacterCount } from '../usage'
 import type { OpenedStream } from './failover'
 import { toErrorResponse, UpstreamError } from '../errors'
 import { encodeComment, encodeEvent } from '../sse'
-import { countCharacters } from '../usage'
 import { inspectChunk } from './chunk'
 
 export type StreamOutcome
@@ -30,158 +28,171 @@ export interface ClientStreamOptions {
   now?: () => number
   onCommit?: (target: Target) => void
   onUsage?: (usage: Usage) => void
-  /** `answer` counts the characters streamed, for a usage estimate when the upstream reports none. */
-  onEnd?: (outcome: StreamOutcome, answer: CharacterCount) => void
+  /** `contentChunks` counts the chunks of the answer, for a usage estimate when the upstream reports none. */
+  onEnd?: (outcome: StreamOutcome, contentChunks: number) => void
 }
 
 type Controller = ReadableStreamDefaultController<Uint8Array>
-const TIMED_OUT = Symbol('timed out')
-// Timers may fire a millisecond before Date.now() says they are due.
-const TIMER_SLACK_MS = 2
+
+// Chunks that may finish the answer, report an error or carry usage need a full
+// JSON.parse; the rest (nearly all) are passed on as they came. The patterns
+// cannot match inside a JSON string, where quotes are escaped.
+const NEEDS_INSPECTION = /"finish_reason":\s*"|"error"\s*:|"usage"\s*:\s*\{/
 
 /**
- * The client's SSE byte stream. Sends `: keepalive` comments while waiting,
- * gives every data event a monotonic `id:`, and ends in exactly one way:
- * `[DONE]` after the upstream really finished, or one OpenAI-shaped error frame
- * (also for idle and total timeouts). Events are pulled one read at a time, so
- * a slow client slows the upstream read instead of filling memory.
+ * The client's SSE byte stream. Gives every data event a monotonic `id:` and
+ * ends in exactly one way: `[DONE]` after the upstream really finished, or one
+ * OpenAI-shaped error frame (also for idle and total timeouts). Events are
+ * pulled one read at a time, so a slow client slows the upstream read instead
+ * of filling memory. One watchdog timer per stream sends `: keepalive`
+ * comments and enforces the timeouts; reading an event only notes the time.
  */
 export function createClientStream(options: ClientStreamOptions): ReadableStream<Uint8Array> {
   const { redact, now = Date.now } = options
+  let controller!: Controller
   let opened: OpenedStream | undefined
-  let pendingRead: ReturnType<OpenedStream['reader']['read']> | undefined
   let nextId = 1
   let lastEventAt = now()
+  let lastWriteAt = lastEventAt
   let sawFinish = false
-  const answer: CharacterCount = { ascii: 0, other: 0 }
+  let contentChunks = 0
   let ended = false
+  let watchdog: ReturnType<typeof setTimeout> | undefined
 
-  function end(controller: Controller, outcome: StreamOutcome, lastData?: string) {
+  function write(bytes: Uint8Array) {
+    lastWriteAt = now()
+    controller.enqueue(bytes)
+  }
+
+  function end(outcome: StreamOutcome, lastData?: string) {
     ended = true
+    clearTimeout(watchdog)
     if (lastData !== undefined)
-      controller.enqueue(encodeEvent(nextId++, lastData))
+      write(encodeEvent(nextId++, lastData))
     controller.close()
     opened?.reader.cancel().catch(() => {})
     if (outcome.kind !== 'done')
       options.abort()
-    options.onEnd?.(outcome, answer)
+    options.onEnd?.(outcome, contentChunks)
   }
 
-  function fail(controller: Controller, error: unknown) {
+  function fail(error: unknown) {
     const { body } = toErrorResponse(error, redact)
-    end(controller, { kind: 'error', code: String(body.error.code), message: body.error.message }, JSON.stringify(body))
+    end({ kind: 'error', code: String(body.error.code), message: body.error.message }, JSON.stringify(body))
   }
 
-  /** Sends one upstream event on; false when it was dropped or ended the stream. */
-  function forward(controller: Controller, event: EventSourceMessage, target: Target): boolean {
-    if (event.data === '[DONE]') {
+  /** Keepalives while silent, and the idle and total timeouts, from one timer rescheduled as it fires. */
+  function checkTimers() {
+    if (ended)
+      return
+    const time = now()
+    if (time >= options.deadline)
+      return fail(new UpstreamError('timeout', 'The answer took longer than the relay allows.'))
+    // Before the answer begins, the first-token timeout of the opening attempts applies instead.
+    const idleUntil = opened ? lastEventAt + options.idleMs : Number.POSITIVE_INFINITY
+    if (time >= idleUntil)
+      return fail(new UpstreamError('timeout', `The provider sent nothing for ${options.idleMs / 1000} s.`))
+    if (time >= lastWriteAt + options.keepaliveMs)
+      write(encodeComment('keepalive'))
+    const next = Math.min(options.deadline, idleUntil, lastWriteAt + options.keepaliveMs)
+    watchdog = setTimeout(checkTimers, Math.max(1, next - time))
+  }
+
+  /** Sends one upstream event on; true when it wrote something or ended the stream. */
+  function forward(event: EventSourceMessage, target: Target): boolean {
+    const { data } = event
+    if (data === '[DONE]') {
       // [DONE] without a finish_reason means the answer was cut short, whatever the upstream claims.
       if (sawFinish)
-        end(controller, { kind: 'done' }, '[DONE]')
+        end({ kind: 'done' }, '[DONE]')
       else
-        fail(controller, new UpstreamError('protocol', 'The provider ended the stream before the answer was complete.', { code: 'stream_truncated' }))
-      return false
+        fail(new UpstreamError('protocol', 'The provider ended the stream before the answer was complete.', { code: 'stream_truncated' }))
+      return true
     }
-    if (event.data === '')
+    if (data === '')
       return false
-    const chunk = inspectChunk(event.data)
+    const rename = target.model !== options.requestedModel || target.upstreamModel !== target.model
+    const looksLikeObject = data.charCodeAt(0) === 123 && data.charCodeAt(data.length - 1) === 125 // { … }
+    if (!rename && looksLikeObject && event.event !== 'error' && !NEEDS_INSPECTION.test(data)) {
+      contentChunks++
+      write(encodeEvent(nextId++, data))
+      return true
+    }
+    const chunk = inspectChunk(data)
     if (chunk.kind === 'malformed') {
-      fail(controller, new UpstreamError('protocol', 'The provider sent data that is not JSON.'))
-      return false
+      fail(new UpstreamError('protocol', 'The provider sent data that is not JSON.'))
+      return true
     }
     if (chunk.kind === 'error' || event.event === 'error') {
-      fail(controller, new UpstreamError('http', chunk.kind === 'error' ? chunk.message : 'The provider reported an error.', { code: 'upstream_stream_error' }))
-      return false
+      fail(new UpstreamError('http', chunk.kind === 'error' ? chunk.message : 'The provider reported an error.', { code: 'upstream_stream_error' }))
+      return true
     }
     sawFinish ||= chunk.finished
-    countCharacters(chunk.text, answer)
+    if (chunk.text)
+      contentChunks++
     if (chunk.usage)
       options.onUsage?.(chunk.usage)
     if (chunk.usageOnly && !options.clientWantsUsage)
       return false
     // Name the model that served, when it is not the one asked for (failover, aliases).
-    const rename = target.model !== options.requestedModel || target.upstreamModel !== target.model
-    controller.enqueue(encodeEvent(nextId++, rename ? JSON.stringify({ ...chunk.value, model: target.model }) : event.data))
+    write(encodeEvent(nextId++, rename ? JSON.stringify({ ...chunk.value, model: target.model }) : data))
     return true
   }
 
-  async function waitFor<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, ms), TIMED_OUT)
-    })
-    try {
-      return await Promise.race([promise, timeout])
-    }
-    finally {
-      clearTimeout(timer)
-    }
-  }
-
-  async function pullOnce(controller: Controller) {
+  async function pullOnce() {
     if (!opened) {
-      const result = await waitFor(options.opening, Math.min(options.keepaliveMs, options.deadline - now()))
+      opened = await options.opening
       if (ended)
         return
-      if (result === TIMED_OUT) {
-        if (now() >= options.deadline - TIMER_SLACK_MS)
-          return fail(controller, new UpstreamError('timeout', 'The provider did not answer in time.'))
-        return controller.enqueue(encodeComment('keepalive'))
-      }
-      opened = result
       lastEventAt = now()
+      // The idle timeout starts now: re-arm the watchdog for it.
+      clearTimeout(watchdog)
+      checkTimers()
       options.onCommit?.(opened.target)
-      let sent = false
+      let wrote = false
       for (const event of opened.buffered)
-        sent = (!ended && forward(controller, event, opened.target)) || sent
-      if (sent || ended)
+        wrote = (!ended && forward(event, opened.target)) || wrote
+      if (wrote || ended)
         return
     }
-
-    const { reader, target } = opened
     for (;;) {
-      pendingRead ??= reader.read()
-      const wait = Math.min(options.keepaliveMs, lastEventAt + options.idleMs - now(), options.deadline - now())
-      const result = await waitFor(pendingRead, wait)
+      const result = await opened.reader.read()
       if (ended)
         return
-      if (result === TIMED_OUT) {
-        if (now() >= options.deadline - TIMER_SLACK_MS)
-          return fail(controller, new UpstreamError('timeout', 'The answer took longer than the relay allows.'))
-        if (now() >= lastEventAt + options.idleMs - TIMER_SLACK_MS)
-          return fail(controller, new UpstreamError('timeout', `The provider sent nothing for ${options.idleMs / 1000} s.`))
-        return controller.enqueue(encodeComment('keepalive'))
-      }
-      pendingRead = undefined
       lastEventAt = now()
       if (result.done) {
         // Some upstreams omit [DONE]; a finish_reason already told us the answer is complete.
         return sawFinish
-          ? end(controller, { kind: 'done' }, '[DONE]')
-          : fail(controller, new UpstreamError('protocol', 'The provider stopped sending before the answer was complete.', { code: 'stream_truncated' }))
+          ? end({ kind: 'done' }, '[DONE]')
+          : fail(new UpstreamError('protocol', 'The provider stopped sending before the answer was complete.', { code: 'stream_truncated' }))
       }
-      if (forward(controller, result.value, target) || ended)
+      if (forward(result.value, opened.target))
         return
     }
   }
 
   return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+    start(streamController) {
+      controller = streamController
+      watchdog = setTimeout(checkTimers, Math.max(1, Math.min(options.keepaliveMs, options.deadline - now())))
+    },
+    async pull() {
       try {
-        await pullOnce(controller)
+        await pullOnce()
       }
       catch (error) {
         if (!ended)
-          fail(controller, error instanceof UpstreamError ? error : new UpstreamError('network', 'The connection to the provider broke before the answer was complete.', { code: 'upstream_stream_error' }))
+          fail(error instanceof UpstreamError ? error : new UpstreamError('network', 'The connection to the provider broke before the answer was complete.', { code: 'upstream_stream_error' }))
       }
     },
     cancel() {
       if (ended)
         return
       ended = true
+      clearTimeout(watchdog)
       options.abort()
       opened?.reader.cancel().catch(() => {})
-      options.onEnd?.({ kind: 'cancelled' }, answer)
+      options.onEnd?.({ kind: 'cancelled' }, contentChunks)
     },
   }, { highWaterMark: 0 })
 }
