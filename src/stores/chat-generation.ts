@@ -4,7 +4,7 @@ import { requestParams } from '../lib/chat/conversation-settings'
 import { toChatError } from '../lib/chat/errors'
 import { titleFrom, toRequestMessages } from '../lib/chat/history'
 import { reduceChunk } from '../lib/chat/reducer'
-import { historyBefore, newestLeafFrom, threadOf, versionsOf } from '../lib/chat/thread'
+import { historyBefore, newestLeafFrom, threadOf } from '../lib/chat/thread'
 import { streamChatCompletion } from '../lib/chat/transport'
 import { useSettingsStore } from './settings'
 
@@ -128,7 +128,7 @@ export function useChatGeneration(deps: GenerationDeps) {
     }
   }
 
-  return { ask, regenerate, retry, edit, showVersion, stop, versionsOf }
+  return { ask, regenerate, retry, edit, showVersion, stop }
 }
 
 function parentIdOf(conversation: Conversation, message: ChatMessageRecord): string | null {

@@ -2,10 +2,10 @@ import type { ConversationSettings } from '../lib/chat/conversation-settings'
 import type { Conversation } from '../lib/chat/types'
 import type { ChatRepository } from '../lib/storage/chat-repository'
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, toRaw } from 'vue'
 import { useChatStorage } from '../composables/useChatStorage'
 import { matchesQuery, sortConversations } from '../lib/chat/conversation-list'
-import { threadOf } from '../lib/chat/thread'
+import { threadOf, versionsByMessage } from '../lib/chat/thread'
 import { planImport } from '../lib/storage/backup-merge'
 import { useChatGeneration } from './chat-generation'
 
@@ -27,10 +27,14 @@ export const useChatStore = defineStore('chat', () => {
   /** The branch of the active conversation on screen. */
   const thread = computed(() => active.value ? threadOf(active.value) : [])
   /** How many versions each message on screen has, and which one it is. */
-  const versions = computed(() => new Map(thread.value.map((m) => {
-    const all = generation.versionsOf(active.value!, m.id)
-    return [m.id, { index: all.findIndex(v => v.id === m.id), ids: all.map(v => v.id) }]
-  })))
+  const versions = computed(() => {
+    // One pass over the raw messages: a 500-message chat must open fast.
+    const all = active.value ? versionsByMessage(toRaw(active.value)) : new Map<string, string[]>()
+    return new Map(thread.value.map((m) => {
+      const ids = all.get(m.id) ?? [m.id]
+      return [m.id, { index: ids.indexOf(m.id), ids }]
+    }))
+  })
 
   /** Loads the saved conversations and opens the most recent one. */
   async function init(repository?: ChatRepository): Promise<void> {

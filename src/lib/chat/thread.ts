@@ -56,3 +56,21 @@ export function historyBefore(conversation: Conversation, parentId: string | nul
   const thread = threadOf({ ...conversation, leafId: parentId })
   return thread.at(-1)?.id === parentId ? thread : []
 }
+
+/** The versions of every message at once (siblings, oldest first), in one pass over the messages. */
+export function versionsByMessage(conversation: Conversation): Map<string, string[]> {
+  const { messages } = conversation
+  const byParent = new Map<string | null, string[]>()
+  for (let i = 0; i < messages.length; i++) {
+    const parentId = parentIdAt(messages, i)
+    const siblings = byParent.get(parentId) ?? []
+    siblings.push(messages[i]!.id)
+    byParent.set(parentId, siblings)
+  }
+  const versions = new Map<string, string[]>()
+  for (const siblings of byParent.values()) {
+    for (const id of siblings)
+      versions.set(id, siblings)
+  }
+  return versions
+}
