@@ -38,9 +38,10 @@ describe.skipIf(!chromiumPath)('accessibility', () => {
     await upstream?.close()
   })
 
-  for (const [name, options] of [
-    ['light, Korean, desktop', { locale: 'ko-KR', colorScheme: 'light' as const, viewport: { width: 1280, height: 800 } }],
-    ['dark, English, phone', { locale: 'en-US', colorScheme: 'dark' as const, viewport: { width: 390, height: 844 } }],
+  for (const [name, options, screenshot] of [
+    ['light, Korean, desktop', { locale: 'ko-KR', colorScheme: 'light' as const, viewport: { width: 1280, height: 800 } }, null],
+    ['dark, Korean, desktop', { locale: 'ko-KR', colorScheme: 'dark' as const, viewport: { width: 1280, height: 800 } }, 'docs/screenshot-desktop-dark.png'],
+    ['dark, English, phone', { locale: 'en-US', colorScheme: 'dark' as const, viewport: { width: 390, height: 844 } }, 'docs/screenshot-phone-dark.png'],
   ] as const) {
     it(`has no serious axe-core violations with an answer on screen (${name})`, async () => {
       const page = await browser.newPage(options)
@@ -50,6 +51,8 @@ describe.skipIf(!chromiumPath)('accessibility', () => {
         await ask(page, '접근성 점검')
         await page.locator('[data-role="assistant"][data-status="done"]').waitFor()
         expect(await seriousViolations(page)).toEqual([])
+        if (screenshot)
+          await page.screenshot({ path: screenshot })
       }
       finally {
         await page.close()
