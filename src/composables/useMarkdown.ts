@@ -1,23 +1,48 @@
 import type { ShallowRef } from 'vue'
-import type { MarkdownRenderer } from '../lib/markdown/render'
+import type { MarkdownRenderer, StreamingMarkdown, StreamingMarkdownOptions } from '../lib/markdown'
 import { shallowRef } from 'vue'
+
+/** The lazily loaded Markdown code, bound to this page's window. */
+export interface MarkdownModule {
+  /** Renders a whole text at once. */
+  renderer: MarkdownRenderer
+  /** Creates a block-wise streaming renderer sharing the renderer's engine. */
+  createStreaming: (options: Omit<StreamingMarkdownOptions, 'engine'>) => StreamingMarkdown
+}
 
 // marked and DOMPurify are a quarter of the app's JavaScript, and no answer
 // needs them before the first token arrives: load them after the first paint.
+const loaded = shallowRef<MarkdownModule | null>(null)
 const renderer = shallowRef<MarkdownRenderer | null>(null)
-let loading: Promise<MarkdownRenderer> | undefined
+let loading: Promise<MarkdownModule> | undefined
 
-/** Starts loading the Markdown renderer; resolves once it is ready. */
-export function loadMarkdownRenderer(): Promise<MarkdownRenderer> {
-  loading ??= import('../lib/markdown/render').then(({ createMarkdownRenderer }) => {
-    renderer.value = createMarkdownRenderer({ window })
-    return renderer.value
+/** Starts loading the Markdown code; resolves once it is ready. */
+export function loadMarkdown(): Promise<MarkdownModule> {
+  loading ??= import('../lib/markdown').then(({ createMarkdownRenderer, createStreamingMarkdown }) => {
+    const module: MarkdownModule = {
+      renderer: createMarkdownRenderer({ window }),
+      createStreaming: options => createStreamingMarkdown({ ...options, engine: module.renderer.engine }),
+    }
+    loaded.value = module
+    renderer.value = module.renderer
+    return module
   })
   return loading
 }
 
+/** Starts loading the Markdown renderer; resolves once it is ready. */
+export function loadMarkdownRenderer(): Promise<MarkdownRenderer> {
+  return loadMarkdown().then(module => module.renderer)
+}
+
+/** The Markdown code, or null for the few milliseconds until it has loaded. */
+export function useMarkdownModule(): Readonly<ShallowRef<MarkdownModule | null>> {
+  void loadMarkdown()
+  return loaded
+}
+
 /** The page's Markdown renderer, or null for the few milliseconds until it has loaded. */
 export function useMarkdownRenderer(): Readonly<ShallowRef<MarkdownRenderer | null>> {
-  void loadMarkdownRenderer()
+  void loadMarkdown()
   return renderer
 }

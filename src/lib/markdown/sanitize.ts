@@ -38,13 +38,24 @@ export function safeUrl(raw: string): string | null {
   return ALLOWED_PROTOCOLS.has(url.protocol) ? url.href : null
 }
 
+/** Both outputs of one DOMPurify instance, configured and hooked the same way. */
+export interface Purifier {
+  /** Sanitized HTML as a string (for `innerHTML` and string comparisons). */
+  toHtml: (html: string) => string
+  /**
+   * Sanitized nodes, ready to insert. No serialize-and-parse round trip, so no
+   * mutation between what DOMPurify checked and what the page shows.
+   */
+  toFragment: (html: string) => DocumentFragment
+}
+
 /**
- * Creates an HTML sanitizer bound to `window`. Each call builds its own DOMPurify
+ * Creates a sanitizer bound to `window`. Each call builds its own DOMPurify
  * instance, so the hook registered here never leaks into other users of DOMPurify.
  * Throws when DOMPurify cannot work with `window`: an unsupported DOMPurify
  * returns its input unchanged, and this must fail closed instead.
  */
-export function createSanitizer(window: MarkdownWindow): (html: string) => string {
+export function createPurifier(window: MarkdownWindow): Purifier {
   const purify = DOMPurify(window)
   if (!purify.isSupported)
     throw new Error('DOMPurify is not supported by the given window')
@@ -61,5 +72,14 @@ export function createSanitizer(window: MarkdownWindow): (html: string) => strin
     }
   })
 
-  return html => purify.sanitize(html, CONFIG)
+  const fragmentConfig = { ...CONFIG, RETURN_DOM_FRAGMENT: true } as const
+  return {
+    toHtml: html => purify.sanitize(html, CONFIG),
+    toFragment: html => purify.sanitize(html, fragmentConfig),
+  }
+}
+
+/** Creates an HTML-string sanitizer bound to `window`; see `createPurifier`. */
+export function createSanitizer(window: MarkdownWindow): (html: string) => string {
+  return createPurifier(window).toHtml
 }

@@ -1,0 +1,76 @@
+import type { MaybeRefOrGetter, Ref } from 'vue'
+import type { StreamingMarkdown } from '../lib/markdown'
+import { computed, onScopeDispose, toValue, watch } from 'vue'
+import { useMarkdownModule } from './useMarkdown'
+
+export interface UseStreamingMarkdownOptions {
+  /** The element to render into. Vue must not render children into it. */
+  target: Readonly<Ref<HTMLElement | null | undefined>>
+  /** The whole Markdown text so far. */
+  source: MaybeRefOrGetter<string>
+  /** While true, renders at most once per animation frame; once false, renders the final text at once. */
+  streaming: MaybeRefOrGetter<boolean | undefined>
+  /** Called once for each finished code block, e.g. to add a copy button. */
+  onCodeBlock?: (pre: HTMLPreElement) => void
+}
+
+export interface UseStreamingMarkdownReturn {
+  /** False until the Markdown code has loaded: show the source as plain text meanwhile. */
+  ready: Readonly<Ref<boolean>>
+  /** Renders what has arrived now instead of at the next frame. */
+  flush: () => void
+}
+
+/**
+ * Renders a streamed Markdown answer into `target`, block by block. The text
+ * accumulates in `source` outside the render loop; rendering happens at most
+ * once per animation frame while the tab is visible. A hidden tab gets no frames,
+ * so it renders on the next visibility change or when streaming ends, whichever
+ * comes first: no text is lost or held back. Finished answers render at once.
+ */
+export function useStreamingMarkdown(options: UseStreamingMarkdownOptions): UseStreamingMarkdownReturn {
+  const markdown = useMarkdownModule()
+  let renderer: StreamingMarkdown | null = null
+  let frame: number | null = null
+
+  function cancelFrame(): void {
+    if (frame !== null)
+      cancelAnimationFrame(frame)
+    frame = null
+  }
+
+  function render(): void {
+    cancelFrame()
+    if (!renderer)
+      return
+    renderer.setText(toValue(options.source))
+    if (toValue(options.streaming))
+      renderer.flush()
+    else
+      renderer.finish()
+  }
+
+  function schedule(): void {
+    if (frame === null && document.visibilityState !== 'hidden')
+      frame = requestAnimationFrame(render)
+  }
+
+  watch([options.target, markdown], ([element, module]) => {
+    renderer?.dispose()
+    renderer = element && module ? module.createStreaming({ container: element, onCodeBlock: options.onCodeBlock }) : null
+    render()
+  }, { immediate: true, flush: 'sync' })
+  watch(() => toValue(options.source), () => toValue(options.streaming) ? schedule() : render())
+  watch(() => Boolean(toValue(options.streaming)), render)
+
+  // Hiding renders what is pending (its frame may never come); showing renders what arrived while hidden.
+  document.addEventListener('visibilitychange', render)
+  onScopeDispose(() => {
+    document.removeEventListener('visibilitychange', render)
+    cancelFrame()
+    renderer?.dispose()
+    renderer = null
+  })
+
+  return { ready: computed(() => markdown.value !== null), flush: render }
+}

@@ -1,0 +1,116 @@
+import { flushPromises } from '@vue/test-utils'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import ChatMarkdown from '../../src/components/chat/ChatMarkdown.vue'
+import { loadMarkdownRenderer } from '../../src/composables/useMarkdown'
+import { mountWithStores } from './mount'
+
+// Animation frames run only when the test says so.
+let frames: FrameRequestCallback[] = []
+function runFrame(): void {
+  const due = frames
+  frames = []
+  due.forEach(callback => callback(performance.now()))
+}
+
+function setVisibility(state: 'visible' | 'hidden'): void {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state })
+  document.dispatchEvent(new Event('visibilitychange'))
+}
+
+let render: (markdown: string) => string
+beforeAll(async () => {
+  render = (await loadMarkdownRenderer()).render
+})
+beforeEach(() => {
+  frames = []
+  vi.stubGlobal('requestAnimationFrame', vi.fn((callback: FrameRequestCallback) => frames.push(callback)))
+  vi.stubGlobal('cancelAnimationFrame', vi.fn())
+})
+afterEach(() => {
+  setVisibility('visible')
+  vi.unstubAllGlobals()
+})
+
+function mountMarkdown(source: string, streaming: boolean, locale: 'en' | 'ko' = 'en') {
+  const { wrapper } = mountWithStores(ChatMarkdown, { props: { source, streaming }, locale })
+  return { wrapper, root: () => wrapper.get('.chat-markdown').element }
+}
+
+describe('chat markdown while streaming', () => {
+  it('renders at most once per animation frame, showing the latest text', async () => {
+    const { wrapper, root } = mountMarkdown('# Title', true)
+    await flushPromises()
+    expect(root().innerHTML).toBe('<h1>Title</h1>\n')
+
+    for (const source of ['# Title\n\nOne', '# Title\n\nOne **two', '# Title\n\nOne **two** three'])
+      await wrapper.setProps({ source })
+    expect(requestAnimationFrame).toHaveBeenCalledTimes(1)
+    expect(root().innerHTML).toBe('<h1>Title</h1>\n')
+
+    runFrame()
+    expect(root().innerHTML).toBe(render('# Title\n\nOne **two** three'))
+    await wrapper.setProps({ source: '# Title\n\nOne **two** three *four' })
+    expect(requestAnimationFrame).toHaveBeenCalledTimes(2)
+    runFrame()
+    expect(root().querySelector('em')?.textContent).toBe('four')
+  })
+
+  it('renders what arrived while the tab was hidden as soon as it is shown again', async () => {
+    const { wrapper, root } = mountMarkdown('Start', true)
+    await flushPromises()
+    setVisibility('hidden')
+    await wrapper.setProps({ source: 'Start\n\n- one\n- two' })
+    expect(requestAnimationFrame).not.toHaveBeenCalled()
+    expect(root().querySelector('ul')).toBeNull()
+
+    setVisibility('visible')
+    expect(root().querySelectorAll('li')).toHaveLength(2)
+  })
+
+  it('renders a pending frame when the tab is hidden, since that frame may never come', async () => {
+    const { wrapper, root } = mountMarkdown('Start', true)
+    await flushPromises()
+    await wrapper.setProps({ source: 'Start **bold**' })
+    setVisibility('hidden')
+    expect(root().querySelector('strong')?.textContent).toBe('bold')
+  })
+
+  it('renders the final text at once when streaming ends, hidden tab or not', async () => {
+    const { wrapper, root } = mountMarkdown('| a |\n|---|\n| 1', true)
+    await flushPromises()
+    setVisibility('hidden')
+    const final = '| a |\n|---|\n| 1 |\n| 2 |\n\n```py\nprint(1)\n```\n\n[x]: https://x.example/'
+    await wrapper.setProps({ source: final, streaming: false })
+    expect(root().querySelectorAll('tbody tr')).toHaveLength(2)
+    expect(root().querySelector('pre code.language-py')?.textContent).toBe('print(1)\n')
+    expect(root().querySelectorAll('[data-testid="copy-code"]')).toHaveLength(1)
+    root().querySelectorAll('[data-testid="copy-code"]').forEach(button => button.remove())
+    expect(root().innerHTML).toBe(render(final))
+  })
+})
+
+describe('chat markdown in history', () => {
+  it('renders a finished answer like a full render, plus a copy button per code block', async () => {
+    const source = '## 요약\n\n```ts\nconst a = 1 < 2\n```\n\n- **굵게**\n\n~~~\nplain\n~~~'
+    const { root } = mountMarkdown(source, false, 'ko')
+    await flushPromises()
+    const buttons = root().querySelectorAll('[data-testid="copy-code"]')
+    expect(Array.from(buttons, button => button.textContent)).toEqual(['복사', '복사'])
+    expect(requestAnimationFrame).not.toHaveBeenCalled()
+    buttons.forEach(button => button.remove())
+    expect(root().innerHTML).toBe(render(source))
+  })
+
+  it('copies the code text, not the button label, with the clipboard API', async () => {
+    const writeText = vi.fn(() => Promise.resolve())
+    vi.stubGlobal('navigator', { clipboard: { writeText } })
+    const { wrapper } = mountMarkdown('```sh\necho "hi" && ls <dir>\n```', false)
+    await flushPromises()
+    const button = wrapper.get('[data-testid="copy-code"]')
+    expect(button.text()).toBe('Copy')
+    await button.trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith('echo "hi" && ls <dir>\n')
+    expect(button.text()).toBe('Copied')
+  })
+})
