@@ -1,9 +1,11 @@
 import type { Ref } from 'vue'
 import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
 import type { ChatRepository } from '../lib/storage/chat-repository'
+import type { StorageHealth } from '../lib/storage/quota'
 import { onScopeDispose, ref, shallowRef, toRaw } from 'vue'
 import { createChatRepository } from '../lib/storage/chat-repository'
 import { openSoriDatabase } from '../lib/storage/db'
+import { checkStorage } from '../lib/storage/quota'
 import { takeUnsaved, writeUnsaved } from '../lib/storage/unsaved'
 
 export type StorageState = 'loading' | 'ready' | 'unavailable'
@@ -15,6 +17,8 @@ export type StorageState = 'loading' | 'ready' | 'unavailable'
  */
 export function useChatStorage(conversations: Ref<Conversation[]>) {
   const state = ref<StorageState>('loading')
+  /** Set once the quota is known; `nearlyFull` warns before writes start failing. */
+  const health = shallowRef<StorageHealth | null>(null)
   const repository = shallowRef<ChatRepository | null>(null)
   const unavailable = () => {
     state.value = 'unavailable'
@@ -47,6 +51,7 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
       conversations.value.push(...saved.filter(c => !known.has(c.id)))
       repository.value = store
       state.value = 'ready'
+      void checkHealth()
     }
     catch {
       unavailable()
@@ -60,9 +65,18 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
       repository.value?.saveMessage(conversation.id, toRaw(message))
   }
 
+  let checkedAt = 0
+  async function checkHealth(): Promise<void> {
+    checkedAt = Date.now()
+    health.value = await checkStorage(globalThis.navigator?.storage).catch(() => null)
+  }
+
   /** Writes queued changes now. */
   async function flush(): Promise<void> {
     await repository.value?.flush().catch(unavailable)
+    // Chats grow; look at the quota again now and then, not on every write.
+    if (repository.value && Date.now() - checkedAt > 60_000)
+      void checkHealth()
   }
 
   /** The page is going away: keep the answers still streaming synchronously, then write the queue. */
@@ -81,7 +95,7 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
     tabs.announceDeleted(id)
   }
 
-  return { state, load, save, flush, saveBeforeUnload, removeMessage, removeConversation }
+  return { state, health, load, save, flush, saveBeforeUnload, removeMessage, removeConversation, checkHealth }
 }
 
 const CHANNEL = 'sori-chats'

@@ -161,6 +161,7 @@ export const useChatStore = defineStore('chat', () => {
     query,
     removed,
     storage: persistence.state,
+    storageHealth: persistence.health,
     active,
     thread,
     versions,

@@ -133,3 +133,18 @@ describe('an answer streaming when the page goes away', () => {
     expect(localStorage.getItem('sori.unsaved')).toBeNull()
   })
 })
+
+describe('a nearly full browser storage', () => {
+  beforeEach(() => {
+    globalThis.indexedDB = new IDBFactory()
+    setActivePinia(createPinia())
+  })
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('is noticed after loading, so the app can warn before writes fail', async () => {
+    vi.stubGlobal('navigator', { ...navigator, storage: { persisted: async () => true, estimate: async () => ({ usage: 90, quota: 100 }) } })
+    const chat = useChatStore()
+    await chat.init()
+    await vi.waitFor(() => expect(chat.storageHealth).toEqual({ persisted: true, usageBytes: 90, quotaBytes: 100, nearlyFull: true }))
+  })
+})
