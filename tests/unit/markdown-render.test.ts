@@ -10,7 +10,7 @@ import { htmlViolations } from '../fixtures/markdown/violations'
 
 const { window } = new JSDOM('')
 const { render } = createMarkdownRenderer({ window })
-const A = 'rel="noopener noreferrer" target="_blank"'
+const A = 'rel="noopener noreferrer nofollow ugc" target="_blank" referrerpolicy="no-referrer"'
 
 /** Parses `html` back into jsdom (an inert template) and lists everything that must never appear. */
 function violations(html: string, document = window.document): string[] {
@@ -119,7 +119,7 @@ describe('sanitizer', () => {
 
   it('removes disallowed URLs and enforces target and rel (defence in depth)', () => {
     expect(sanitize('<a href="javascript:alert(1)" target="_self">x</a><a href="/rel">y</a><a href="https://ok.example/" rel="opener">z</a>'))
-      .toBe('<a target="_blank" rel="noopener noreferrer">x</a><a target="_blank" rel="noopener noreferrer">y</a>'
+      .toBe('<a target="_blank" rel="noopener noreferrer nofollow ugc" referrerpolicy="no-referrer">x</a><a target="_blank" rel="noopener noreferrer nofollow ugc" referrerpolicy="no-referrer">y</a>'
         + `<a href="https://ok.example/" ${A}>z</a>`)
     expect(sanitize('<video src="data:video/mp4;base64,AAAA" poster="https://p.example/p.png"></video>'))
       .toBe('<video poster="https://p.example/p.png"></video>')

@@ -3,7 +3,7 @@ import { safeUrl } from './sanitize'
 
 const SAFE_LANGUAGE = /^[\w+#.-]+$/
 // In the order DOMPurify leaves them: it drops `target` and the hook appends it again.
-const LINK_ATTRIBUTES = 'rel="noopener noreferrer" target="_blank"'
+const LINK_ATTRIBUTES = 'rel="noopener noreferrer nofollow ugc" target="_blank" referrerpolicy="no-referrer"'
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' }
 

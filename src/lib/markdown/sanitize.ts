@@ -68,7 +68,9 @@ export function createPurifier(window: MarkdownWindow): Purifier {
     }
     if (node.localName === 'a') {
       node.setAttribute('target', '_blank')
-      node.setAttribute('rel', 'noopener noreferrer')
+      // Model output is untrusted content: no opener, no referrer, no ranking credit.
+      node.setAttribute('rel', 'noopener noreferrer nofollow ugc')
+      node.setAttribute('referrerpolicy', 'no-referrer')
     }
   })
 
