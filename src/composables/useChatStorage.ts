@@ -6,7 +6,7 @@ import { onScopeDispose, ref, shallowRef, toRaw } from 'vue'
 import { createChatRepository } from '../lib/storage/chat-repository'
 import { openSoriDatabase } from '../lib/storage/db'
 import { checkStorage } from '../lib/storage/quota'
-import { takeUnsaved, writeUnsaved } from '../lib/storage/unsaved'
+import { mergeUnsaved, takeUnsaved, writeUnsaved } from '../lib/storage/unsaved'
 
 export type StorageState = 'loading' | 'ready' | 'unavailable'
 
@@ -34,12 +34,10 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
     try {
       const store = given ?? createChatRepository(await openSoriDatabase(), { onError: unavailable, onWritten: tabs.announceChanged })
       const saved = await store.loadAll()
-      for (const { conversationId, message } of takeUnsaved(localStorage)) {
-        const stored = saved.find(c => c.id === conversationId)?.messages.find(m => m.id === message.id)
-        if (stored && message.content.length > stored.content.length) {
-          stored.content = message.content
-          store.saveMessage(conversationId, stored)
-        }
+      for (const unsaved of takeUnsaved(localStorage)) {
+        const merged = mergeUnsaved(saved, unsaved)
+        store.saveConversation(merged)
+        merged.messages.forEach(m => store.saveMessage(merged.id, m))
       }
       for (const conversation of saved) {
         for (const message of conversation.messages.filter(m => m.status === 'streaming')) {
@@ -81,8 +79,7 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
 
   /** The page is going away: keep the answers still streaming synchronously, then write the queue. */
   function saveBeforeUnload(): void {
-    writeUnsaved(localStorage, conversations.value.flatMap(c =>
-      c.messages.filter(m => m.status === 'streaming').map(m => ({ conversationId: c.id, message: toRaw(m) }))))
+    writeUnsaved(localStorage, conversations.value.filter(c => c.messages.some(m => m.status === 'streaming')).map(c => toRaw(c)))
     void flush()
   }
 

@@ -26,8 +26,17 @@ export function loadMarkdown(): Promise<MarkdownModule> {
     loaded.value = module
     renderer.value = module.renderer
     return module
+  }, (error: unknown) => {
+    // A failed download (offline, a deploy replaced the chunk) may be tried again; until then text shows plain.
+    loading = undefined
+    throw error
   })
   return loading
+}
+
+/** Starts loading without waiting; a failure leaves the plain-text fallback on screen. */
+function startLoading(): void {
+  loadMarkdown().catch(() => {})
 }
 
 /** Starts loading the Markdown renderer; resolves once it is ready. */
@@ -37,12 +46,12 @@ export function loadMarkdownRenderer(): Promise<MarkdownRenderer> {
 
 /** The Markdown code, or null for the few milliseconds until it has loaded. */
 export function useMarkdownModule(): Readonly<ShallowRef<MarkdownModule | null>> {
-  void loadMarkdown()
+  startLoading()
   return loaded
 }
 
 /** The page's Markdown renderer, or null for the few milliseconds until it has loaded. */
 export function useMarkdownRenderer(): Readonly<ShallowRef<MarkdownRenderer | null>> {
-  void loadMarkdown()
+  startLoading()
   return renderer
 }

@@ -110,6 +110,29 @@ describe('an answer streaming when the page goes away', () => {
     localStorage.clear()
   })
 
+  it('keeps a question and answer that never reached IndexedDB at all', async () => {
+    const chat = useChatStore()
+    await chat.init()
+    const relay = fakeRelay()
+    void chat.send('방금 보낸 질문')
+    relay.write(frame('막 시작한 답'))
+    await vi.waitFor(() => expect(chat.active?.messages.at(-1)?.content).toBe('막 시작한 답'))
+    // The page goes away before the first coalesced write: every IndexedDB write fails from now on.
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('page gone', 'InvalidStateError')
+    })
+    chat.saveBeforeUnload()
+    await chat.flush()
+    put.mockRestore()
+
+    const reloaded = await reloadedStore()
+    expect(reloaded.active?.title).toBe('방금 보낸 질문')
+    expect(reloaded.active!.messages.map(m => [m.role, m.content, m.status])).toEqual([
+      ['user', '방금 보낸 질문', 'done'],
+      ['assistant', '막 시작한 답', 'interrupted'],
+    ])
+  })
+
   it('keeps its latest text even when the last IndexedDB write never ran', async () => {
     const chat = useChatStore()
     await chat.init()
