@@ -129,6 +129,12 @@ export const useChatStore = defineStore('chat', () => {
       await generation.ask(active.value ?? newConversation(), text)
   }
 
+  /** Stops the answer streaming in the active conversation; its text so far stays. */
+  function stop(): void {
+    if (active.value)
+      generation.stop(active.value)
+  }
+
   const inConversationOf = (messageId: string, action: (conversation: Conversation) => Promise<void> | void) => {
     const conversation = conversations.value.find(c => c.messages.some(m => m.id === messageId))
     return conversation ? action(conversation) : undefined
@@ -183,6 +189,6 @@ export const useChatStore = defineStore('chat', () => {
     regenerate: (messageId: string) => inConversationOf(messageId, c => generation.regenerate(c, messageId)),
     edit: (messageId: string, text: string) => inConversationOf(messageId, c => generation.edit(c, messageId, text)),
     showVersion: (messageId: string) => inConversationOf(messageId, c => generation.showVersion(c, messageId)),
-    stop: () => active.value && generation.stop(active.value),
+    stop,
   }
 })
