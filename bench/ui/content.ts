@@ -2,6 +2,7 @@
 // a few small ones, as the app stores them (src/lib/storage/db.ts). Deterministic:
 // every run seeds the same text.
 import type { ConversationRecord, StoredMessage } from '../../src/lib/storage/db'
+import { seededRandom } from '../../tests/fixtures/chunking'
 
 export interface Seed {
   conversations: ConversationRecord[]
@@ -14,18 +15,6 @@ export interface Seed {
   lastMarker: string
   /** Characters of Markdown in the long conversation's answers: min, median, max and total. */
   answerChars: { min: number, median: number, max: number, total: number }
-}
-
-/** mulberry32: a small seeded generator, so the seeded text is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const QUESTIONS = [
@@ -146,7 +135,7 @@ function conversation(rand: () => number, id: string, title: string, count: numb
  * the app opens a short one first and the benchmark then opens the long one.
  */
 export function createSeed(bigMessages = 500, small = 4): Seed {
-  const rand = random(20_260_101)
+  const rand = seededRandom(20_260_101)
   const base = Date.UTC(2026, 0, 1)
   const bigId = 'bench-long'
   const bigTitle = 'Long conversation / 긴 대화 (benchmark)'

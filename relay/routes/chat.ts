@@ -49,10 +49,9 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
     const finish = (target: Target | undefined, outcome: StreamOutcome | { kind: 'done' }, reported: Usage | null, contentChunks: number) => {
       clientSignal.removeEventListener('abort', abortUpstream)
       const served = target?.model ?? request.model
-      const usage = usageRecord(reported, {
-        prompt: estimateTokens(promptCharacters(request.messages)),
-        completion: contentChunks,
-      }, target?.pricing ?? null)
+      // Counting the prompt's characters walks the whole conversation: only when there is nothing reported.
+      const estimate = reported ? { prompt: 0, completion: 0 } : { prompt: estimateTokens(promptCharacters(request.messages)), completion: contentChunks }
+      const usage = usageRecord(reported, estimate, target?.pricing ?? null)
       // A cancelled answer was still generated, and billed, up to the cancel.
       if (target)
         metrics.usage(served, usage, usage.costUsd)

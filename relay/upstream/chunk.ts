@@ -1,4 +1,6 @@
+import type { EventSourceMessage } from 'eventsource-parser'
 import type { ChatCompletionChunk, Usage } from '../protocol'
+import { UpstreamError } from '../errors'
 
 export type InspectedChunk
   = | { kind: 'malformed' }
@@ -10,8 +12,8 @@ export type InspectedChunk
       meaningful: boolean
       finished: boolean
       usage: Usage | null
-      /** Content and reasoning text, for usage estimates. */
-      text: string
+      /** Carries content or reasoning text (one streamed token, roughly). */
+      hasText: boolean
       /** A usage-only chunk, the kind `include_usage` adds after the last choice. */
       usageOnly: boolean
     }
@@ -33,17 +35,15 @@ export function inspectChunk(data: string): InspectedChunk {
 
   const chunk = value as ChatCompletionChunk
   const choices = Array.isArray(chunk.choices) ? chunk.choices : []
-  let text = ''
+  let hasText = false
   let meaningful = false
   let finished = false
   for (const choice of choices) {
     const delta = (choice?.delta ?? {}) as Record<string, unknown>
     for (const field of ['content', 'reasoning_content', 'reasoning', 'refusal']) {
       const piece = delta[field]
-      if (typeof piece === 'string' && piece.length > 0) {
-        text += piece
-        meaningful = true
-      }
+      if (typeof piece === 'string' && piece.length > 0)
+        hasText = meaningful = true
     }
     if (delta.tool_calls || delta.function_call)
       meaningful = true
@@ -51,7 +51,7 @@ export function inspectChunk(data: string): InspectedChunk {
       finished = meaningful = true
   }
   const usage = isUsage(chunk.usage) ? chunk.usage : null
-  return { kind: 'chunk', value: chunk, meaningful: meaningful || usage !== null, finished, usage, text, usageOnly: usage !== null && choices.length === 0 }
+  return { kind: 'chunk', value: chunk, meaningful: meaningful || usage !== null, finished, usage, hasText, usageOnly: usage !== null && choices.length === 0 }
 }
 
 function errorMessage(error: unknown): string {
@@ -63,4 +63,16 @@ function errorMessage(error: unknown): string {
 
 function isUsage(value: unknown): value is Usage {
   return typeof value === 'object' && value !== null && typeof (value as Usage).prompt_tokens === 'number'
+}
+
+/**
+ * Why an upstream event ends the stream: data that is not JSON, or an error the
+ * provider sent after HTTP 200. Null for a chunk to pass on.
+ */
+export function chunkFailure(event: EventSourceMessage, chunk: InspectedChunk): UpstreamError | null {
+  if (chunk.kind === 'malformed')
+    return new UpstreamError('protocol', 'The provider sent data that is not JSON.')
+  if (chunk.kind === 'error' || event.event === 'error')
+    return new UpstreamError('http', chunk.kind === 'error' ? chunk.message : 'The provider reported an error.', { code: 'upstream_stream_error' })
+  return null
 }

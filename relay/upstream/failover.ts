@@ -8,7 +8,7 @@ import type { EventReader } from './events'
 import { UpstreamError } from '../errors'
 import { upstreamBody } from '../routing'
 import { asUpstreamError, backoffDelay, decideRetry, retryAfterMs } from './backoff'
-import { inspectChunk } from './chunk'
+import { chunkFailure, inspectChunk } from './chunk'
 import { readEvents } from './events'
 
 /** A stream past its commit point: something of the answer has arrived. */
@@ -160,11 +160,10 @@ async function readUntilMeaningful(reader: EventReader): Promise<EventSourceMess
     if (value.data === '')
       continue
     const chunk = inspectChunk(value.data)
-    if (chunk.kind === 'malformed')
-      throw new UpstreamError('protocol', 'The provider sent data that is not JSON.')
-    if (chunk.kind === 'error' || value.event === 'error')
-      throw new UpstreamError('http', chunk.kind === 'error' ? chunk.message : 'The provider reported an error.', { code: 'upstream_stream_error' })
-    if (chunk.meaningful)
+    const failure = chunkFailure(value, chunk)
+    if (failure)
+      throw failure
+    if (chunk.kind === 'chunk' && chunk.meaningful)
       return buffered
   }
 }

@@ -5,7 +5,7 @@ import type { Target } from '../routing'
 import type { OpenedStream } from './failover'
 import { toErrorResponse, UpstreamError } from '../errors'
 import { encodeComment, encodeEvent } from '../sse'
-import { inspectChunk } from './chunk'
+import { chunkFailure, inspectChunk } from './chunk'
 
 export type StreamOutcome
   = | { kind: 'done' }
@@ -58,6 +58,8 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
   let contentChunks = 0
   let ended = false
   let watchdog: ReturnType<typeof setTimeout> | undefined
+  /** The served model's name for the chunks when it is not the one asked for (failover, aliases); decided at commit. */
+  let rename: string | null = null
 
   function write(bytes: Uint8Array) {
     lastWriteAt = now()
@@ -99,7 +101,7 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
   }
 
   /** Sends one upstream event on; true when it wrote something or ended the stream. */
-  function forward(event: EventSourceMessage, target: Target): boolean {
+  function forward(event: EventSourceMessage): boolean {
     const { data } = event
     if (data === '[DONE]') {
       // [DONE] without a finish_reason means the answer was cut short, whatever the upstream claims.
@@ -111,7 +113,6 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
     }
     if (data === '')
       return false
-    const rename = target.model !== options.requestedModel || target.upstreamModel !== target.model
     const looksLikeObject = data.charCodeAt(0) === 123 && data.charCodeAt(data.length - 1) === 125 // { … }
     if (!rename && looksLikeObject && event.event !== 'error' && !NEEDS_INSPECTION.test(data)) {
       contentChunks++
@@ -119,23 +120,20 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
       return true
     }
     const chunk = inspectChunk(data)
-    if (chunk.kind === 'malformed') {
-      fail(new UpstreamError('protocol', 'The provider sent data that is not JSON.'))
-      return true
-    }
-    if (chunk.kind === 'error' || event.event === 'error') {
-      fail(new UpstreamError('http', chunk.kind === 'error' ? chunk.message : 'The provider reported an error.', { code: 'upstream_stream_error' }))
+    const failure = chunkFailure(event, chunk)
+    if (failure || chunk.kind !== 'chunk') {
+      fail(failure)
       return true
     }
     sawFinish ||= chunk.finished
-    if (chunk.text)
+    if (chunk.hasText)
       contentChunks++
     if (chunk.usage)
       options.onUsage?.(chunk.usage)
     if (chunk.usageOnly && !options.clientWantsUsage)
       return false
     // Name the model that served, when it is not the one asked for (failover, aliases).
-    write(encodeEvent(nextId++, rename ? JSON.stringify({ ...chunk.value, model: target.model }) : data))
+    write(encodeEvent(nextId++, rename ? JSON.stringify({ ...chunk.value, model: rename }) : data))
     return true
   }
 
@@ -148,10 +146,12 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
       // The idle timeout starts now: re-arm the watchdog for it.
       clearTimeout(watchdog)
       checkTimers()
-      options.onCommit?.(opened.target)
+      const { target } = opened
+      rename = target.model !== options.requestedModel || target.upstreamModel !== target.model ? target.model : null
+      options.onCommit?.(target)
       let wrote = false
       for (const event of opened.buffered)
-        wrote = (!ended && forward(event, opened.target)) || wrote
+        wrote = (!ended && forward(event)) || wrote
       if (wrote || ended)
         return
     }
@@ -166,7 +166,7 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
           ? end({ kind: 'done' }, '[DONE]')
           : fail(new UpstreamError('protocol', 'The provider stopped sending before the answer was complete.', { code: 'stream_truncated' }))
       }
-      if (forward(result.value, opened.target))
+      if (forward(result.value))
         return
     }
   }

@@ -3,6 +3,7 @@ import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
 import type { ChatRepository } from '../lib/storage/chat-repository'
 import type { StorageHealth } from '../lib/storage/quota'
 import { onScopeDispose, ref, shallowRef, toRaw } from 'vue'
+import { interruptedError } from '../lib/chat/errors'
 import { createChatRepository } from '../lib/storage/chat-repository'
 import { openSoriDatabase } from '../lib/storage/db'
 import { checkStorage } from '../lib/storage/quota'
@@ -41,7 +42,7 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
       }
       for (const conversation of saved) {
         for (const message of conversation.messages.filter(m => m.status === 'streaming')) {
-          Object.assign(message, { status: 'interrupted', error: { type: 'network', code: 'interrupted', message: 'The page was closed before the answer finished.' } })
+          Object.assign(message, { status: 'interrupted', error: interruptedError('The page was closed before the answer finished.') })
           store.saveMessage(conversation.id, message)
         }
       }

@@ -33,16 +33,17 @@ async function reloadedStore() {
   return chat
 }
 
-describe('chats kept in IndexedDB', () => {
-  beforeEach(() => {
-    globalThis.indexedDB = new IDBFactory()
-    setActivePinia(createPinia())
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    localStorage.clear()
-  })
+// Every test starts on an empty IndexedDB with a fresh Pinia, and leaves no stubs or saved copies behind.
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory()
+  setActivePinia(createPinia())
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  localStorage.clear()
+})
 
+describe('chats kept in IndexedDB', () => {
   it('come back after a reload, with titles, answers and their order', async () => {
     const chat = useChatStore()
     await chat.init()
@@ -101,15 +102,6 @@ describe('chats kept in IndexedDB', () => {
 })
 
 describe('an answer streaming when the page goes away', () => {
-  beforeEach(() => {
-    globalThis.indexedDB = new IDBFactory()
-    setActivePinia(createPinia())
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    localStorage.clear()
-  })
-
   it('keeps a question and answer that never reached IndexedDB at all', async () => {
     const chat = useChatStore()
     await chat.init()
@@ -158,12 +150,6 @@ describe('an answer streaming when the page goes away', () => {
 })
 
 describe('a nearly full browser storage', () => {
-  beforeEach(() => {
-    globalThis.indexedDB = new IDBFactory()
-    setActivePinia(createPinia())
-  })
-  afterEach(() => vi.unstubAllGlobals())
-
   it('is noticed after loading, so the app can warn before writes fail', async () => {
     vi.stubGlobal('navigator', { ...navigator, storage: { persisted: async () => true, estimate: async () => ({ usage: 90, quota: 100 }) } })
     const chat = useChatStore()

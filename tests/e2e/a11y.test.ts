@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core'
+import type { BrowserStack, RelayProcess } from './harness'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createMockUpstream, listen, reply } from '../fixtures/mock-upstream'
-import { ask, chromiumOrSkip, launchChromium, startRelay } from './harness'
+import { createMockUpstream, reply } from '../fixtures/mock-upstream'
+import { ask, chromiumOrSkip, startBrowserStack } from './harness'
 
 const chromiumPath = chromiumOrSkip()
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -23,20 +24,16 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!chromiumPath)('accessibility', () => {
+  const mock = createMockUpstream(() => reply.text(['## 제목\n\n', '| a | b |\n| - | - |\n| 1 | 2 |\n\n', '```js\nconst x = 1\n```\n\n', '[링크](https://example.com)']))
+  let stack: BrowserStack
   let browser: Browser
-  let upstream: Awaited<ReturnType<typeof listen>>
-  let relay: Awaited<ReturnType<typeof startRelay>>
+  let relay: RelayProcess
 
   beforeAll(async () => {
-    upstream = await listen(createMockUpstream(() => reply.text(['## 제목\n\n', '| a | b |\n| - | - |\n| 1 | 2 |\n\n', '```js\nconst x = 1\n```\n\n', '[링크](https://example.com)'])))
-    relay = await startRelay({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: 'sk-a11y-0123456789abcdef' }, inject('spaDir'))
-    browser = await launchChromium(chromiumPath!)
+    stack = await startBrowserStack({ chromiumPath: chromiumPath!, mock, apiKey: 'sk-a11y-0123456789abcdef', spaDir: inject('spaDir') })
+    ;({ browser, relay } = stack)
   })
-  afterAll(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await upstream?.close()
-  })
+  afterAll(() => stack?.stop())
 
   for (const [name, options, screenshot] of [
     ['light, Korean, desktop', { locale: 'ko-KR', colorScheme: 'light' as const, viewport: { width: 1280, height: 800 } }, null],

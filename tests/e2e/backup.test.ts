@@ -1,11 +1,10 @@
-import type { Browser, Page } from 'playwright-core'
-import type { MockUpstream } from '../fixtures/mock-upstream'
-import type { RelayProcess } from './harness'
+import type { Page } from 'playwright-core'
+import type { BrowserStack } from './harness'
 import { Buffer } from 'node:buffer'
 import { readFile } from 'node:fs/promises'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
-import { createMockUpstream, listen, reply } from '../fixtures/mock-upstream'
-import { answers, ask, chromiumOrSkip, launchChromium, savedTitles, startRelay } from './harness'
+import { createMockUpstream, reply } from '../fixtures/mock-upstream'
+import { answers, ask, chromiumOrSkip, openChat, savedTitles, startBrowserStack } from './harness'
 
 const chromiumPath = chromiumOrSkip()
 
@@ -16,29 +15,18 @@ async function downloadFrom(page: Page, testId: string) {
 }
 
 describe.skipIf(!chromiumPath)('export and import in a real browser', () => {
-  let browser: Browser
+  const mock = createMockUpstream(() => reply.text(['맑고 ', '따뜻해요.']))
+  let stack: BrowserStack
   let page: Page
-  let mock: MockUpstream
-  let upstream: Awaited<ReturnType<typeof listen>>
-  let relay: RelayProcess
 
   beforeAll(async () => {
-    mock = createMockUpstream(() => reply.text(['맑고 ', '따뜻해요.']))
-    upstream = await listen(mock)
-    relay = await startRelay({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: 'sk-e2e-backup' }, inject('spaDir'))
-    browser = await launchChromium(chromiumPath!)
+    stack = await startBrowserStack({ chromiumPath: chromiumPath!, mock, apiKey: 'sk-e2e-backup', spaDir: inject('spaDir') })
   })
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'en-US' })
-    await page.goto(relay.url)
-    await expect.poll(() => page.getByTestId('model-picker').inputValue()).toBe('gpt-4.1')
+    page = await openChat(stack.browser, stack.relay.url, { viewport: { width: 1200, height: 900 }, locale: 'en-US' })
   })
   afterEach(() => page.close())
-  afterAll(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await upstream?.close()
-  })
+  afterAll(() => stack?.stop())
 
   it('exports a backup, brings a deleted chat back from it, and refuses a malformed file', async () => {
     await ask(page, '서울 날씨 알려 줘')

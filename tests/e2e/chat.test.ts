@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
-import type { MockUpstream } from '../fixtures/mock-upstream'
-import type { RelayProcess } from './harness'
+import type { Page } from 'playwright-core'
+import type { BrowserStack, RelayProcess } from './harness'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest'
-import { chatFrames, createMockUpstream, listen, reply } from '../fixtures/mock-upstream'
-import { answers, ask, chromiumOrSkip, launchChromium, startRelay } from './harness'
+import { chatFrames, createMockUpstream, reply } from '../fixtures/mock-upstream'
+import { answers, ask, chromiumOrSkip, launchChromium, openChat, startBrowserStack, startRelay } from './harness'
 
 const chromiumPath = chromiumOrSkip()
 const UPSTREAM_KEY = 'sk-e2e-UPSTREAM-secret-0123456789'
@@ -21,31 +20,22 @@ const FIRST_ANSWER = [
 ]
 
 describe.skipIf(!chromiumPath)('chat in a real browser', () => {
-  let browser: Browser
+  const mock = createMockUpstream()
+  let stack: BrowserStack
   let page: Page
-  let mock: MockUpstream
-  let upstream: Awaited<ReturnType<typeof listen>>
   let relay: RelayProcess
 
   beforeAll(async () => {
-    mock = createMockUpstream()
-    upstream = await listen(mock)
-    relay = await startRelay({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: UPSTREAM_KEY }, inject('spaDir'))
-    browser = await launchChromium(chromiumPath!)
+    stack = await startBrowserStack({ chromiumPath: chromiumPath!, mock, apiKey: UPSTREAM_KEY, spaDir: inject('spaDir') })
+    relay = stack.relay
   })
   beforeEach(async () => {
     mock.requests.length = 0
     mock.setScript(() => reply.text(['Hello', ' world']))
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'ko-KR' })
-    await page.goto(relay.url)
-    await expect.poll(() => page.getByTestId('model-picker').inputValue()).toBe('gpt-4.1')
+    page = await openChat(stack.browser, relay.url, { viewport: { width: 1200, height: 900 }, locale: 'ko-KR' })
   })
   afterEach(() => page.close())
-  afterAll(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await upstream?.close()
-  })
+  afterAll(() => stack?.stop())
 
   it('streams a Korean answer as Markdown and sends the history with the next turn', async () => {
     mock.setScript((_, index) => index === 0

@@ -1,9 +1,12 @@
 import type { Browser, Page } from 'playwright-core'
+import type { MockUpstream } from '../fixtures/mock-upstream'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import process from 'node:process'
 import { createInterface } from 'node:readline'
 import { chromium } from 'playwright-core'
+import { expect } from 'vitest'
+import { listen } from '../fixtures/mock-upstream'
 
 /** Debian's Chromium, or CHROMIUM_PATH; never a downloaded browser. */
 export function findChromium(): string | null {
@@ -97,4 +100,37 @@ export async function savedTitles(page: Page): Promise<string[]> {
       }
     }
   }))
+}
+
+/** A mock upstream served on loopback, a relay process in front of it, and a Chromium. */
+export interface BrowserStack {
+  upstream: { baseUrl: string, close: () => Promise<void> }
+  relay: RelayProcess
+  browser: Browser
+  stop: () => Promise<void>
+}
+
+/** Starts what a browser test file needs; `stop()` ends it all, also after a partial start. */
+export async function startBrowserStack(options: { chromiumPath: string, mock: MockUpstream, apiKey: string, spaDir: string }): Promise<BrowserStack> {
+  const upstream = await listen(options.mock)
+  const relay = await startRelay({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: options.apiKey }, options.spaDir)
+  const browser = await launchChromium(options.chromiumPath)
+  return {
+    upstream,
+    relay,
+    browser,
+    async stop() {
+      await browser.close()
+      await relay.stop()
+      await upstream.close()
+    },
+  }
+}
+
+/** Opens the chat in a new page and waits until the model list has loaded. */
+export async function openChat(browser: Browser, url: string, options: Parameters<Browser['newPage']>[0] = {}): Promise<Page> {
+  const page = await browser.newPage(options)
+  await page.goto(url)
+  await expect.poll(() => page.getByTestId('model-picker').inputValue()).toBe('gpt-4.1')
+  return page
 }

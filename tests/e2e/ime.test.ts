@@ -1,26 +1,22 @@
 import type { Browser } from 'playwright-core'
+import type { BrowserStack, RelayProcess } from './harness'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createMockUpstream, listen, reply } from '../fixtures/mock-upstream'
-import { chromiumOrSkip, launchChromium, startRelay } from './harness'
+import { createMockUpstream, reply } from '../fixtures/mock-upstream'
+import { chromiumOrSkip, startBrowserStack } from './harness'
 
 const chromiumPath = chromiumOrSkip()
 
 describe.skipIf(!chromiumPath)('korean input through a real IME composition', () => {
-  let browser: Browser
   const mock = createMockUpstream(() => reply.text(['네']))
-  let upstream: Awaited<ReturnType<typeof listen>>
-  let relay: Awaited<ReturnType<typeof startRelay>>
+  let stack: BrowserStack
+  let browser: Browser
+  let relay: RelayProcess
 
   beforeAll(async () => {
-    upstream = await listen(mock)
-    relay = await startRelay({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: 'sk-ime-0123456789abcdef' }, inject('spaDir'))
-    browser = await launchChromium(chromiumPath!)
+    stack = await startBrowserStack({ chromiumPath: chromiumPath!, mock, apiKey: 'sk-ime-0123456789abcdef', spaDir: inject('spaDir') })
+    ;({ browser, relay } = stack)
   })
-  afterAll(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await upstream?.close()
-  })
+  afterAll(() => stack?.stop())
 
   it('does not send on the Enter that commits a syllable, and sends on the next one', async () => {
     const page = await browser.newPage({ locale: 'ko-KR' })
@@ -28,7 +24,7 @@ describe.skipIf(!chromiumPath)('korean input through a real IME composition', ()
     const composer = page.getByTestId('composer')
     await composer.click()
     await composer.pressSequentially('안녕')
-    // Compose 하 → 핫 → 하세 the way an IME does, through the DevTools protocol.
+    // Compose ㅎ → 하 → 핫 the way a Korean IME does, through the DevTools protocol.
     const cdp = await page.context().newCDPSession(page)
     for (const text of ['ㅎ', '하', '핫'])
       await cdp.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length })

@@ -5,6 +5,7 @@ import { fetchEventSource } from '@microsoft/fetch-event-source'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ChatError } from '../../src/lib/chat/errors'
 import { streamChatCompletion } from '../../src/lib/chat/transport'
+import { cutAt, seededRandom } from '../fixtures/chunking'
 
 const BASE_URL = 'http://relay.test/v1'
 const encoder = new TextEncoder()
@@ -149,29 +150,6 @@ function chunkWaiter() {
   }
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing cut pattern can be reproduced. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function cutAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts)].filter(p => p > 0 && p < bytes.length).sort((a, b) => a - b)
-  const pieces: Uint8Array[] = []
-  let start = 0
-  for (const point of [...points, bytes.length]) {
-    pieces.push(bytes.slice(start, point))
-    start = point
-  }
-  return pieces
-}
-
 afterEach(() => {
   vi.useRealTimers()
 })
@@ -306,7 +284,7 @@ describe('streamChatCompletion: SSE framing real upstreams send', () => {
     ].join('')
     const bytes = encoder.encode(text)
     const expected = ['안녕하세요, ', '세계 🌏 ', '**굵게**\n```ts\nconst a = 1\n```', '끝.']
-    const random = prng(20240601)
+    const random = seededRandom(20240601)
 
     for (let iteration = 0; iteration < 50; iteration++) {
       const cutCount = 1 + Math.floor(random() * 40)

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { createRedactor } from '../../relay/errors'
 import { readEvents } from '../../relay/upstream/events'
 import { createClientStream } from '../../relay/upstream/stream'
+import { cutAt, seededRandom } from '../fixtures/chunking'
 
 const encoder = new TextEncoder()
 
@@ -96,28 +97,6 @@ async function relayText(parts: Array<string | Uint8Array>, failWith?: Error) {
 
 function errorFrame(id: number, message: string, code: string): string {
   return `id: ${id}\ndata: ${JSON.stringify({ error: { message, type: 'upstream_error', code } })}\n\n`
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function cutAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts)].filter(p => p > 0 && p < bytes.length).sort((a, b) => a - b)
-  const pieces: Uint8Array[] = []
-  let start = 0
-  for (const point of [...points, bytes.length]) {
-    pieces.push(bytes.slice(start, point))
-    start = point
-  }
-  return pieces
 }
 
 describe('relayEventStream: streams that finish', () => {
@@ -280,7 +259,7 @@ describe('relayEventStream: SSE framing real upstreams send', () => {
       `id: 3\ndata: ${chunkJson('끝', 'stop')}\n\n`,
       'id: 4\ndata: [DONE]\n\n',
     ].join('')
-    const random = prng(77)
+    const random = seededRandom(77)
 
     for (let iteration = 0; iteration < 50; iteration++) {
       const cuts = Array.from({ length: 1 + Math.floor(random() * 40) }, () => Math.floor(random() * upstream.length))

@@ -79,3 +79,8 @@ export function parseErrorBody(text: string): ErrorBody | null {
     return null
   }
 }
+
+/** The error of an answer that was still streaming when its page (or an export) stopped it. */
+export function interruptedError(reason: string): ChatErrorInfo {
+  return { type: 'network', code: 'interrupted', message: reason }
+}

@@ -1,4 +1,5 @@
 import type { ChatMessageRecord, Conversation } from '../chat/types'
+import { interruptedError } from '../chat/errors'
 
 export interface ImportPlan {
   /** The conversations to add, ready to store. */
@@ -43,7 +44,7 @@ export function planImport(existing: readonly Conversation[], incoming: readonly
 function finishStreaming(message: ChatMessageRecord): ChatMessageRecord {
   return message.status !== 'streaming'
     ? message
-    : { ...message, status: 'interrupted', error: { type: 'network', code: 'interrupted', message: 'The answer was still being written when it was exported.' } }
+    : { ...message, status: 'interrupted', error: interruptedError('The answer was still being written when it was exported.') }
 }
 
 function withFreshMessageIds(conversation: Conversation, newId: () => string): Conversation {
