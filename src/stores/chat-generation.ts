@@ -95,6 +95,8 @@ export function useChatGeneration(deps: GenerationDeps) {
     running.set(reply.id, controller)
     let state: StreamState = { content: '' }
     try {
+      if (!settings.model)
+        await settings.whenLoaded()
       const result = await streamChatCompletion({
         baseUrl: settings.relayUrl,
         accessToken: settings.accessToken,

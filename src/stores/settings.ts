@@ -47,8 +47,20 @@ export const useSettingsStore = defineStore('settings', () => {
       document.documentElement.dataset.theme = value
   }, { immediate: true })
 
+  let initializing: Promise<void> = Promise.resolve()
+
   /** Loads `config.json`, then the model list. */
-  async function init(): Promise<void> {
+  function init(): Promise<void> {
+    initializing = load()
+    return initializing
+  }
+
+  /** Resolves once `init` has settled: a question typed during the first paint waits for the model list. */
+  function whenLoaded(): Promise<void> {
+    return initializing
+  }
+
+  async function load(): Promise<void> {
     try {
       const response = await fetch(new URL('config.json', document.baseURI), { cache: 'no-store' })
       runtime.value = response.ok ? parseRuntimeConfig(await response.json()) : DEFAULT_RUNTIME_CONFIG
@@ -80,7 +92,7 @@ export const useSettingsStore = defineStore('settings', () => {
       model.value = [runtime.value.defaultModel, known[0]].find(id => id && known.includes(id)) ?? model.value
   }
 
-  return { runtime, relayUrlOverride, accessToken, model, theme, sendKey, models, modelsError, loaded, relayUrl, isDemo, init, loadModels }
+  return { runtime, relayUrlOverride, accessToken, model, theme, sendKey, models, modelsError, loaded, relayUrl, isDemo, init, whenLoaded, loadModels }
 })
 
 function readSaved(): SavedSettings {
