@@ -5,6 +5,7 @@ import type { RelayConfig, UpstreamConfig } from './config'
 import type { Logger } from './logger'
 import type { RelayMetrics } from './metrics'
 import type { RuntimeConfig } from './protocol'
+import type { StreamStore } from './streams/store'
 import type { FetchFn, Upstream } from './upstream/client'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -21,6 +22,8 @@ import { chatRoutes, SERVED_MODEL_HEADER } from './routes/chat'
 import { healthRoutes } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { modelRoutes } from './routes/models'
+import { streamRoutes } from './routes/streams'
+import { createMemoryStreamStore } from './streams/memory'
 import { createUpstream } from './upstream/client'
 import { createDemoFetch, DEMO_BASE_URL } from './upstream/demo'
 
@@ -42,9 +45,12 @@ export interface AppDeps {
   draining?: () => boolean
   /** Waits between retries; tests replace it to run without real delays. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+  /** The stream log of resumable answers; an in-memory one by default. */
+  store?: StreamStore
 }
 
 const KNOWN_ROUTES = new Set(['/v1/chat/completions', '/v1/models'])
+const CANCEL_ROUTE = /^\/v1\/streams\/[^/]+\/cancel$/
 const DEMO_UPSTREAM: UpstreamConfig = { name: 'demo', baseUrl: DEMO_BASE_URL, apiKey: '', models: [DEMO_MODEL], includeUsage: false }
 
 /**
@@ -97,13 +103,15 @@ export function createApp(deps: AppDeps): Hono<RelayEnv> {
   app.use('/v1/*', async (c, next) => {
     await next()
     // Known routes only: paths come from strangers and would grow the label set without bound.
-    const route = KNOWN_ROUTES.has(c.req.path) ? c.req.path : 'other'
+    const route = KNOWN_ROUTES.has(c.req.path) ? c.req.path : CANCEL_ROUTE.test(c.req.path) ? '/v1/streams/{key}/cancel' : 'other'
     metrics.request({ route, method: c.req.method, status: c.res.status, model: c.res.headers.get(SERVED_MODEL_HEADER) ?? '' })
   })
 
   app.route('/', healthRoutes(runtimeConfig, draining))
   app.route('/', metricsRoutes(metrics))
-  app.route('/v1', chatRoutes({ config, redact, logger, metrics, upstreamFor, sleep: deps.sleep }))
+  const store = deps.store ?? createMemoryStreamStore(config.streams)
+  app.route('/v1', chatRoutes({ config, store, redact, logger, metrics, upstreamFor, sleep: deps.sleep }))
+  app.route('/v1', streamRoutes(store))
   app.route('/v1', modelRoutes({ config, catchAll: catchAll ? clients.get(catchAll.name)! : null }))
   if (deps.assets)
     app.get('*', deps.assets)

@@ -48,6 +48,13 @@ export const relayFileSchema = z.strictObject({
     maxDelayMs: positiveMs.optional(),
     commitMs: z.number().int().nonnegative().optional(),
   }).default({}),
+  /** Resumable streams: how long an answer waits for its reader to come back, and stays replayable after it ends. */
+  streams: z.strictObject({
+    graceMs: positiveMs.optional(),
+    ttlMs: positiveMs.optional(),
+    maxStreamBytes: z.number().int().min(1024).optional(),
+    maxTotalBytes: z.number().int().min(1024).optional(),
+  }).default({}),
 })
 
 export type RelayFile = z.infer<typeof relayFileSchema>

@@ -41,6 +41,10 @@ export interface RelayConfig {
   retry: { maxAttempts: number, budgetMs: number, baseDelayMs: number, maxDelayMs: number, commitMs: number }
   /** How long the stream may stay silent before a `: keepalive` comment. */
   keepaliveMs: number
+  /** Resumable streams (requests with an Idempotency-Key); see docs/RESUMABLE-STREAMS.md. */
+  streams: { graceMs: number, ttlMs: number, maxStreamBytes: number, maxTotalBytes: number }
+  /** Shared stream store for several relay instances; the in-memory store without it. */
+  redisUrl: string | null
 }
 
 export type Env = Record<string, string | undefined>
@@ -90,8 +94,9 @@ export function loadConfig(env: Env, fileText?: string): Readonly<RelayConfig> {
     if (origin.includes('*') || !isHttpUrl(origin) || new URL(origin).origin !== origin)
       problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://chat.example.com (no wildcard, path or trailing slash)`)
   }
-  if (text('REDIS_URL'))
-    problems.push('REDIS_URL is not supported by this version of the relay yet; unset it')
+  const redisUrl = text('REDIS_URL') ?? null
+  if (redisUrl && !/^rediss?:\/\/\S+$/.test(redisUrl))
+    problems.push('REDIS_URL must look like redis://host:6379 or rediss://user:password@host:6380/0')
 
   let file: RelayFile | null = null
   if (text('RELAY_CONFIG')) {
@@ -138,6 +143,14 @@ export function loadConfig(env: Env, fileText?: string): Readonly<RelayConfig> {
       commitMs: file?.retry.commitMs ?? 2_000,
     },
     keepaliveMs: 15_000,
+    streams: {
+      graceMs: file?.streams.graceMs ?? 30_000,
+      ttlMs: file?.streams.ttlMs ?? 10 * 60_000,
+      // A 50,000-token answer is about 10 MB of chunks.
+      maxStreamBytes: file?.streams.maxStreamBytes ?? 32 * 1024 * 1024,
+      maxTotalBytes: file?.streams.maxTotalBytes ?? 256 * 1024 * 1024,
+    },
+    redisUrl,
   }
   if (problems.length > 0)
     throw new ConfigError(problems)

@@ -1,10 +1,10 @@
-import type { ErrorBody, RelayErrorCode } from './protocol'
+import type { ErrorBody, RelayErrorCode, StreamErrorCode } from './protocol'
 
 /** A problem with the client's request, found before anything was sent upstream. */
 export class RelayError extends Error {
   readonly type = 'request'
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 429 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 410 | 413 | 415 | 429 | 503,
     readonly code: RelayErrorCode,
     message: string,
     /** With a 429: when the client may try again. */
@@ -12,6 +12,15 @@ export class RelayError extends Error {
   ) {
     super(message)
     this.name = 'RelayError'
+  }
+}
+
+/** A resumable stream that ended without its answer: stopped, abandoned, or its log failed. */
+export class StreamError extends Error {
+  readonly type = 'stream'
+  constructor(readonly code: StreamErrorCode, message: string) {
+    super(message)
+    this.name = 'StreamError'
   }
 }
 
@@ -65,6 +74,12 @@ export function toErrorResponse(error: unknown, redact: Redact): ErrorResponse {
     }
     return response
   }
+  if (error instanceof StreamError) {
+    // Only the store's own failures can happen before a stream starts; the rest end one as a frame.
+    const response = build(error.code === 'cancelled' || error.code === 'stream_abandoned' ? 409 : 503, 'stream_error', error.code, error.message)
+    response.headers['x-should-retry'] = 'false'
+    return response
+  }
   if (!(error instanceof UpstreamError))
     return build(500, 'server_error', 'internal_error', 'The relay failed unexpectedly.')
 
@@ -112,7 +127,8 @@ function typeForStatus(status: number): string {
   switch (status) {
     case 401: return 'authentication_error'
     case 403: return 'permission_error'
-    case 404: return 'not_found_error'
+    case 404:
+    case 410: return 'not_found_error'
     case 429: return 'rate_limit_error'
     case 503: return 'server_error'
     default: return 'invalid_request_error'

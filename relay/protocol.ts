@@ -78,6 +78,18 @@ export type RelayErrorCode
     | 'stream_truncated'
     | 'shutting_down'
     | 'internal_error'
+    | 'invalid_idempotency_key'
+    | 'stream_not_found'
+    | 'stream_expired'
+    | StreamErrorCode
+
+/** Why a resumable stream ended without its answer; sent as its error frame. */
+export type StreamErrorCode
+  = | 'cancelled'
+    | 'stream_abandoned'
+    | 'producer_lost'
+    | 'stream_too_long'
+    | 'stream_store_unavailable'
 
 export interface ErrorBody {
   error: { message: string, type: string, code: RelayErrorCode | string | null }

@@ -32,24 +32,39 @@ export interface ClientStreamOptions {
   onEnd?: (outcome: StreamOutcome, contentChunks: number) => void
 }
 
-type Controller = ReadableStreamDefaultController<Uint8Array>
-
 // Chunks that may finish the answer, report an error or carry usage need a full
 // JSON.parse; the rest (nearly all) are passed on as they came. The patterns
 // cannot match inside a JSON string, where quotes are escaped.
 const NEEDS_INSPECTION = /"finish_reason":\s*"|"error"\s*:|"usage"\s*:\s*\{/
 
+/** Where an answer's events go: straight to one client, or into a stream log. */
+export interface AnswerSink {
+  /** One data event; ids count from 1 with no gaps. */
+  event: (id: number, data: string) => void
+  comment: (text: string) => void
+  /** After the last event. */
+  close: () => void
+}
+
+export interface AnswerPump {
+  /** Moves the answer on until something was written or it ended. */
+  pull: () => Promise<void>
+  /** Ends the answer with the error frame of `error` (cancelled, abandoned), aborting the upstream. */
+  stop: (error: Error) => void
+  /** Ends it silently: nobody is left to tell. */
+  cancel: () => void
+  readonly ended: boolean
+}
+
 /**
- * The client's SSE byte stream. Gives every data event a monotonic `id:` and
- * ends in exactly one way: `[DONE]` after the upstream really finished, or one
- * OpenAI-shaped error frame (also for idle and total timeouts). Events are
- * pulled one read at a time, so a slow client slows the upstream read instead
- * of filling memory. One watchdog timer per stream sends `: keepalive`
- * comments and enforces the timeouts; reading an event only notes the time.
+ * Drives one answer from the upstream into a sink. Gives every data event a
+ * monotonic id and ends in exactly one way: `[DONE]` after the upstream really
+ * finished, or one OpenAI-shaped error frame (also for idle and total
+ * timeouts). One watchdog timer per answer sends `: keepalive` comments and
+ * enforces the timeouts; reading an event only notes the time.
  */
-export function createClientStream(options: ClientStreamOptions): ReadableStream<Uint8Array> {
+export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink): AnswerPump {
   const { redact, now = Date.now } = options
-  let controller!: Controller
   let opened: OpenedStream | undefined
   let nextId = 1
   let lastEventAt = now()
@@ -61,17 +76,17 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
   /** The served model's name for the chunks when it is not the one asked for (failover, aliases); decided at commit. */
   let rename: string | null = null
 
-  function write(bytes: Uint8Array) {
+  function write(data: string) {
     lastWriteAt = now()
-    controller.enqueue(bytes)
+    sink.event(nextId++, data)
   }
 
   function end(outcome: StreamOutcome, lastData?: string) {
     ended = true
     clearTimeout(watchdog)
     if (lastData !== undefined)
-      write(encodeEvent(nextId++, lastData))
-    controller.close()
+      write(lastData)
+    sink.close()
     opened?.reader.cancel().catch(() => {})
     if (outcome.kind !== 'done')
       options.abort()
@@ -94,8 +109,10 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
     const idleUntil = opened ? lastEventAt + options.idleMs : Number.POSITIVE_INFINITY
     if (time >= idleUntil)
       return fail(new UpstreamError('timeout', `The provider sent nothing for ${options.idleMs / 1000} s.`))
-    if (time >= lastWriteAt + options.keepaliveMs)
-      write(encodeComment('keepalive'))
+    if (time >= lastWriteAt + options.keepaliveMs) {
+      lastWriteAt = time
+      sink.comment('keepalive')
+    }
     const next = Math.min(options.deadline, idleUntil, lastWriteAt + options.keepaliveMs)
     watchdog = setTimeout(checkTimers, Math.max(1, next - time))
   }
@@ -116,7 +133,7 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
     const looksLikeObject = data.charCodeAt(0) === 123 && data.charCodeAt(data.length - 1) === 125 // { … }
     if (!rename && looksLikeObject && event.event !== 'error' && !NEEDS_INSPECTION.test(data)) {
       contentChunks++
-      write(encodeEvent(nextId++, data))
+      write(data)
       return true
     }
     const chunk = inspectChunk(data)
@@ -133,7 +150,7 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
     if (chunk.usageOnly && !options.clientWantsUsage)
       return false
     // Name the model that served, when it is not the one asked for (failover, aliases).
-    write(encodeEvent(nextId++, rename ? JSON.stringify({ ...chunk.value, model: rename }) : data))
+    write(rename ? JSON.stringify({ ...chunk.value, model: rename }) : data)
     return true
   }
 
@@ -171,11 +188,9 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
     }
   }
 
-  return new ReadableStream<Uint8Array>({
-    start(streamController) {
-      controller = streamController
-      watchdog = setTimeout(checkTimers, Math.max(1, Math.min(options.keepaliveMs, options.deadline - now())))
-    },
+  watchdog = setTimeout(checkTimers, Math.max(1, Math.min(options.keepaliveMs, options.deadline - now())))
+
+  return {
     async pull() {
       try {
         await pullOnce()
@@ -184,6 +199,10 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
         if (!ended)
           fail(error instanceof UpstreamError ? error : new UpstreamError('network', 'The connection to the provider broke before the answer was complete.', { code: 'upstream_stream_error' }))
       }
+    },
+    stop(error) {
+      if (!ended)
+        fail(error)
     },
     cancel() {
       if (ended)
@@ -194,5 +213,28 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
       opened?.reader.cancel().catch(() => {})
       options.onEnd?.({ kind: 'cancelled' }, contentChunks)
     },
+    get ended() {
+      return ended
+    },
+  }
+}
+
+/**
+ * The client's SSE byte stream for an answer nobody can resume: events are
+ * pulled one read at a time, so a slow client slows the upstream read instead
+ * of filling memory, and a client that leaves aborts the upstream.
+ */
+export function createClientStream(options: ClientStreamOptions): ReadableStream<Uint8Array> {
+  let pump!: AnswerPump
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      pump = createAnswerPump(options, {
+        event: (id, data) => controller.enqueue(encodeEvent(id, data)),
+        comment: text => controller.enqueue(encodeComment(text)),
+        close: () => controller.close(),
+      })
+    },
+    pull: () => pump.pull(),
+    cancel: () => pump.cancel(),
   }, { highWaterMark: 0 })
 }

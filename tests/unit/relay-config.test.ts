@@ -31,7 +31,19 @@ describe('loadConfig', () => {
       timeouts: { connectMs: 15_000, firstTokenMs: 120_000, idleMs: 120_000, totalMs: 1_800_000 },
       retry: { maxAttempts: 2, budgetMs: 20_000, baseDelayMs: 250, maxDelayMs: 4_000, commitMs: 2_000 },
       keepaliveMs: 15_000,
+      streams: { graceMs: 30_000, ttlMs: 600_000, maxStreamBytes: 32 * 1024 * 1024, maxTotalBytes: 256 * 1024 * 1024 },
+      redisUrl: null,
     })
+  })
+
+  it('takes a Redis URL for the shared stream store, and refuses anything else', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/0' }).redisUrl).toBe('redis://127.0.0.1:6379/0')
+    expect(configError({ REDIS_URL: 'http://cache:6379' }).problems).toEqual(['REDIS_URL must look like redis://host:6379 or rediss://user:password@host:6380/0'])
+  })
+
+  it('reads the grace window and TTL of resumable streams from the file', () => {
+    const file = JSON.stringify({ upstreams: [{ name: 'a', baseUrl: 'https://a.example/v1' }], streams: { graceMs: 5000, ttlMs: 60_000 } })
+    expect(loadConfig({ RELAY_CONFIG: 'f.json' }, file).streams).toMatchObject({ graceMs: 5000, ttlMs: 60_000 })
   })
 
   it('treats blank variables as unset', () => {
