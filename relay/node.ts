@@ -1,6 +1,9 @@
 // The Node entry: the only relay file that reads process.env, touches the file
 // system, listens on a port and handles signals.
 import type { MiddlewareHandler } from 'hono'
+import type { RelayConfig } from './config'
+import type { Logger } from './logger'
+import type { StreamStore } from './streams/store'
 import type { FetchFn } from './upstream/client'
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -16,13 +19,15 @@ import { ConfigError, loadConfig, secretsOf } from './config'
 import { createRedactor } from './errors'
 import { createJsonLogger } from './logger'
 import { createPrometheusMetrics } from './prometheus'
+import { createRedisStreamStore } from './streams/redis'
 
 /** How long running streams may take to finish after SIGTERM before the process exits. */
 const SHUTDOWN_GRACE_MS = Number(process.env.RELAY_SHUTDOWN_GRACE_MS ?? 30_000)
 
-function main(): void {
+async function main(): Promise<void> {
   const config = loadConfigOrExit()
   const logger = createJsonLogger({ write: line => process.stdout.write(`${line}\n`), redact: createRedactor(secretsOf(config)) })
+  const store = await sharedStreamStore(config, logger)
   const metrics = createPrometheusMetrics()
   const staticDir = resolve(process.env.SORI_STATIC_DIR ?? fileURLToPath(new URL('../dist', import.meta.url)))
   const demoDelay = process.env.SORI_DEMO_TOKEN_DELAY_MS
@@ -36,6 +41,7 @@ function main(): void {
     clientIp: c => getConnInfo(c).remote.address,
     assets: spaAssets(staticDir),
     demoTokenDelayMs: demoDelay ? Number(demoDelay) : undefined,
+    store,
   })
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
@@ -45,6 +51,7 @@ function main(): void {
       port: info.port,
       mode: config.upstreams.length > 0 ? 'upstream' : 'demo',
       upstreams: config.upstreams.map(u => u.name),
+      streamStore: store ? 'redis' : 'memory',
       spa: existsSync(staticDir) ? staticDir : 'missing: run npm run build',
     })
   })
@@ -53,7 +60,7 @@ function main(): void {
   const shutdown = (signal: string) => {
     draining = true
     logger.info('shutting_down', { signal, graceMs: SHUTDOWN_GRACE_MS })
-    server.close(() => process.exit(0))
+    server.close(() => void (store?.close() ?? Promise.resolve()).finally(() => process.exit(0)))
     // Kept-alive connections would hold close() open; drop each as soon as it goes idle.
     const closeIdle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.()
     closeIdle()
@@ -63,6 +70,20 @@ function main(): void {
   }
   process.once('SIGTERM', () => shutdown('SIGTERM'))
   process.once('SIGINT', () => shutdown('SIGINT'))
+}
+
+/** The Redis stream store when REDIS_URL is set; undefined leaves the in-memory default. */
+async function sharedStreamStore(config: RelayConfig, logger: Logger): Promise<StreamStore | undefined> {
+  if (!config.redisUrl)
+    return undefined
+  try {
+    return await createRedisStreamStore({ url: config.redisUrl, ...config.streams })
+  }
+  catch (error) {
+    logger.error('stream_store_failed', { cause: (error as Error).message })
+    process.stderr.write(`Cannot use REDIS_URL: ${(error as Error).message}\n`)
+    process.exit(1)
+  }
 }
 
 function loadConfigOrExit() {
@@ -108,4 +129,4 @@ function spaAssets(dir: string): MiddlewareHandler {
   }
 }
 
-main()
+void main()
