@@ -29,7 +29,8 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
   /**
    * Loads the saved conversations (from IndexedDB unless a repository is
    * given) after any already in memory. An answer that was streaming when the
-   * page went away is kept, marked interrupted.
+   * page went away stays streaming when the relay can resume it (the store
+   * re-attaches it), and is otherwise kept, marked interrupted.
    */
   async function load(given?: ChatRepository): Promise<void> {
     try {
@@ -41,7 +42,7 @@ export function useChatStorage(conversations: Ref<Conversation[]>) {
         merged.messages.forEach(m => store.saveMessage(merged.id, m))
       }
       for (const conversation of saved) {
-        for (const message of conversation.messages.filter(m => m.status === 'streaming')) {
+        for (const message of conversation.messages.filter(m => m.status === 'streaming' && !m.resume)) {
           Object.assign(message, { status: 'interrupted', error: interruptedError('The page was closed before the answer finished.') })
           store.saveMessage(conversation.id, message)
         }

@@ -1,12 +1,17 @@
+import type { ChatCompletionRequest } from '../../relay/protocol'
 import type { StreamState } from '../lib/chat/reducer'
 import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
 import { requestParams } from '../lib/chat/conversation-settings'
 import { toChatError } from '../lib/chat/errors'
-import { titleFrom, toRequestMessages } from '../lib/chat/history'
+import { continuationOf, titleFrom, toRequestMessages } from '../lib/chat/history'
+import { endsAsInterrupted } from '../lib/chat/reconnect'
 import { reduceChunk } from '../lib/chat/reducer'
 import { historyBefore, newestLeafFrom, threadOf } from '../lib/chat/thread'
-import { streamChatCompletion } from '../lib/chat/transport'
+import { cancelStream, streamChatCompletion } from '../lib/chat/transport'
 import { useSettingsStore } from './settings'
+
+/** The Web Lock a tab holds while it follows an answer. */
+const lockName = (messageId: string) => `sori-answer:${messageId}`
 
 interface GenerationDeps {
   /** Queues a write of the conversation and, when given, one message. */
@@ -78,36 +83,97 @@ export function useChatGeneration(deps: GenerationDeps) {
     save(conversation)
   }
 
-  /** Stops the answers streaming in a conversation; their text so far stays. */
+  /** Stops the answers streaming in a conversation; their text so far stays, and the relay stops generating. */
   function stop(conversation: Conversation): void {
-    for (const message of conversation.messages)
-      running.get(message.id)?.abort()
+    const settings = useSettingsStore()
+    for (const message of conversation.messages) {
+      const controller = running.get(message.id)
+      if (!controller)
+        continue
+      if (message.resume)
+        void cancelStream({ baseUrl: settings.relayUrl, accessToken: settings.accessToken, key: message.resume.key })
+      controller.abort()
+    }
   }
 
   async function answer(conversation: Conversation, parentId: string | null): Promise<void> {
     const settings = useSettingsStore()
-    const history = toRequestMessages(historyBefore(conversation, parentId), conversation.settings?.systemPrompt)
     conversation.messages.push(record({ role: 'assistant', content: '', status: 'streaming', parentId, timing: { sentAt: Date.now() } }))
     const reply = conversation.messages.at(-1)!
     conversation.leafId = reply.id
     save(conversation, reply)
+    if (!settings.model)
+      await settings.whenLoaded()
+    reply.resume = { key: crypto.randomUUID(), model: settings.model, lastEventId: 0 }
+    await follow(conversation, reply, requestFor(conversation, parentId, reply.resume.model), { content: '' }, false)
+  }
+
+  /**
+   * Picks up answers that were streaming when the page went away: the relay
+   * replays what came after the last saved event and follows live.
+   */
+  async function reattach(conversation: Conversation): Promise<void> {
+    const pending = conversation.messages.filter(m => m.status === 'streaming' && m.resume && !running.has(m.id))
+    await Promise.all(pending.map(async (reply) => {
+      // Another tab still following it keeps it; this tab sees its text as that tab saves it.
+      if (await orphaned(reply))
+        await follow(conversation, reply, requestFor(conversation, parentIdOf(conversation, reply), reply.resume!.model), { content: reply.content, model: reply.model }, true)
+    }))
+  }
+
+  /** Whether an answer streaming in storage is followed by no other tab (each holds a Web Lock per answer). */
+  async function orphaned(reply: ChatMessageRecord): Promise<boolean> {
+    const locks = globalThis.navigator?.locks
+    if (!locks)
+      return true
+    const held = await locks.query()
+    return !held.held?.some(lock => lock.name === lockName(reply.id))
+  }
+
+  /** Asks the model to finish an interrupted answer; the new text is appended to it. */
+  async function continueAnswer(conversation: Conversation, messageId: string): Promise<void> {
+    const reply = conversation.messages.find(m => m.id === messageId)
+    if (!reply || reply.role !== 'assistant' || reply.status !== 'interrupted' || isBusy(conversation))
+      return
+    const model = reply.model || useSettingsStore().model
+    const request = requestFor(conversation, parentIdOf(conversation, reply), model)
+    Object.assign(reply, { status: 'streaming', error: undefined, resume: { key: crypto.randomUUID(), model, lastEventId: 0 } })
+    save(conversation, reply)
+    await follow(conversation, reply, { ...request, messages: continuationOf(request.messages, reply.content) }, { content: reply.content, model: reply.model }, false)
+  }
+
+  function requestFor(conversation: Conversation, parentId: string | null, model: string): ChatCompletionRequest {
+    const history = toRequestMessages(historyBefore(conversation, parentId), conversation.settings?.systemPrompt)
+    return { model, messages: history, ...requestParams(conversation.settings), stream_options: { include_usage: true } }
+  }
+
+  /** Streams into `reply` from `state` on; `reattaching` resumes after the last saved event instead of asking anew. */
+  async function follow(conversation: Conversation, reply: ChatMessageRecord, request: ChatCompletionRequest, initial: StreamState, reattaching: boolean): Promise<void> {
+    const settings = useSettingsStore()
     const controller = new AbortController()
     running.set(reply.id, controller)
-    let state: StreamState = { content: '' }
+    let state = initial
+    const released = holdLock(reply.id)
     try {
-      if (!settings.model)
-        await settings.whenLoaded()
       const result = await streamChatCompletion({
         baseUrl: settings.relayUrl,
         accessToken: settings.accessToken,
-        request: { model: settings.model, messages: history, ...requestParams(conversation.settings), stream_options: { include_usage: true } },
+        request,
         signal: controller.signal,
-        onChunk(chunk) {
+        resume: reply.resume && { key: reply.resume.key, lastEventId: reattaching ? reply.resume.lastEventId : undefined },
+        onReconnecting(attempt) {
+          reply.reconnecting = attempt ?? undefined
+        },
+        onChunk(chunk, eventId) {
           state = reduceChunk(state, chunk)
           if (state.content && !reply.timing?.firstTokenAt)
             reply.timing = { ...reply.timing!, firstTokenAt: Date.now() }
           reply.content = state.content
           reply.model = state.model
+          reply.reconnecting = undefined
+          // Saved with the text it belongs to, so a reload resumes right after it.
+          if (reply.resume && eventId !== undefined)
+            reply.resume = { ...reply.resume, lastEventId: eventId }
           save(conversation, reply)
         },
       })
@@ -116,11 +182,16 @@ export function useChatGeneration(deps: GenerationDeps) {
         reply.stopped = true
     }
     catch (error) {
-      reply.status = 'error'
-      reply.error = toChatError(error).toJSON()
+      const failure = toChatError(error)
+      // The text so far is worth keeping and continuing; a failure before any text is retried instead.
+      reply.status = reply.content && endsAsInterrupted(failure.code) ? 'interrupted' : 'error'
+      reply.error = failure.toJSON()
     }
     finally {
+      released()
       running.delete(reply.id)
+      reply.resume = undefined
+      reply.reconnecting = undefined
       reply.finishReason = state.finishReason
       reply.usage = state.usage
       reply.timing = { ...reply.timing!, endedAt: Date.now() }
@@ -130,7 +201,15 @@ export function useChatGeneration(deps: GenerationDeps) {
     }
   }
 
-  return { ask, regenerate, retry, edit, showVersion, stop }
+  return { ask, regenerate, retry, edit, showVersion, stop, reattach, continueAnswer }
+}
+
+/** Holds a Web Lock named after the answer until the returned function is called, so other tabs know it is followed. */
+function holdLock(messageId: string): () => void {
+  let release = () => {}
+  const held = new Promise<void>(resolve => (release = resolve))
+  void globalThis.navigator?.locks?.request(lockName(messageId), () => held).catch(() => {})
+  return release
 }
 
 function parentIdOf(conversation: Conversation, message: ChatMessageRecord): string | null {

@@ -40,6 +40,8 @@ export const useChatStore = defineStore('chat', () => {
   async function init(repository?: ChatRepository): Promise<void> {
     await persistence.load(repository)
     activeId.value ??= sortConversations(conversations.value)[0]?.id ?? null
+    for (const conversation of conversations.value)
+      void generation.reattach(conversation)
   }
 
   function newConversation(): Conversation {
@@ -185,6 +187,7 @@ export const useChatStore = defineStore('chat', () => {
     undoRemove,
     importConversations,
     send,
+    continueAnswer: (messageId: string) => inConversationOf(messageId, c => generation.continueAnswer(c, messageId)),
     retry: (messageId: string) => inConversationOf(messageId, c => generation.retry(c, messageId)),
     regenerate: (messageId: string) => inConversationOf(messageId, c => generation.regenerate(c, messageId)),
     edit: (messageId: string, text: string) => inConversationOf(messageId, c => generation.edit(c, messageId, text)),

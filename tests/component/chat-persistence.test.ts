@@ -7,23 +7,42 @@ import 'fake-indexeddb/auto'
 // The real chat store on a fake IndexedDB: a new Pinia plays the part of a reloaded page.
 
 const encoder = new TextEncoder()
-function frame(content: string, finish: string | null = null) {
-  return `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'gpt-4.1', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`
+function frame(content: string, finish: string | null = null, id?: number) {
+  return `${id ? `id: ${id}\n` : ''}data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'gpt-4.1', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`
 }
 
-/** A relay whose answer the test writes piece by piece. */
+const expired = () => new Response(JSON.stringify({ error: { message: 'gone', type: 'not_found_error', code: 'stream_expired' } }), { status: 410, headers: { 'content-type': 'application/json' } })
+
+/**
+ * A relay whose answers the test writes piece by piece. A request that
+ * re-attaches (it carries Last-Event-ID) gets `onResume`'s reply: by
+ * default 410, the relay no longer has the answer.
+ */
 function fakeRelay() {
   let controller!: ReadableStreamDefaultController<Uint8Array>
+  // Written to before the request goes out, as a test may do.
   const body = new ReadableStream<Uint8Array>({
     start(c) {
       controller = c
     },
   })
+  const resumes: Array<Record<string, string>> = []
+  const relay = {
+    resumes,
+    onResume: expired,
+    write: (text: string) => controller.enqueue(encoder.encode(text)),
+    close: () => controller.close(),
+  }
   vi.stubGlobal('fetch', vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+    const headers = init?.headers as Record<string, string>
+    if (headers['last-event-id'] !== undefined) {
+      resumes.push({ ...headers })
+      return relay.onResume()
+    }
     init?.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')))
     return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
   }))
-  return { write: (text: string) => controller.enqueue(encoder.encode(text)), close: () => controller.close() }
+  return relay
 }
 
 async function reloadedStore() {
@@ -63,21 +82,39 @@ describe('chats kept in IndexedDB', () => {
     ])
   })
 
-  it('keep the partial text of an answer cut by a reload, marked interrupted', async () => {
+  it('pick an answer cut by a reload up again after the last saved event, and finish it', async () => {
     const chat = useChatStore()
     await chat.init()
     const relay = fakeRelay()
     void chat.send('길게 설명해 줘')
-    relay.write(frame('첫째, ') + frame('둘째, '))
+    relay.write(frame('첫째, ', null, 1) + frame('둘째, ', null, 2))
     await vi.waitFor(() => expect(chat.active?.messages.at(-1)?.content).toBe('첫째, 둘째, '))
+    const key = chat.active!.messages.at(-1)!.resume!.key
     // The page goes away mid-answer: pagehide flushes what is queued.
     await chat.flush()
 
+    relay.onResume = () => new Response(`${frame('셋째.', null, 3) + frame('', 'stop', 4)}id: 5\ndata: [DONE]\n\n`, { headers: { 'content-type': 'text/event-stream' } })
     const reloaded = await reloadedStore()
+    await vi.waitFor(() => expect(reloaded.active!.messages.at(-1)!.status).toBe('done'))
+    expect(reloaded.active!.messages.at(-1)!.content).toBe('첫째, 둘째, 셋째.')
+    expect(relay.resumes).toEqual([expect.objectContaining({ 'Idempotency-Key': key, 'last-event-id': '2' })])
+    expect(reloaded.active!.messages.at(-1)!.resume).toBeUndefined()
+  })
+
+  it('keep the partial text, marked interrupted, when the relay no longer has the rest', async () => {
+    const chat = useChatStore()
+    await chat.init()
+    const relay = fakeRelay()
+    void chat.send('길게 설명해 줘')
+    relay.write(frame('첫째, ', null, 1) + frame('둘째, ', null, 2))
+    await vi.waitFor(() => expect(chat.active?.messages.at(-1)?.content).toBe('첫째, 둘째, '))
+    await chat.flush()
+
+    const reloaded = await reloadedStore()
+    await vi.waitFor(() => expect(reloaded.active!.messages.at(-1)!.status).toBe('interrupted'))
     const answer = reloaded.active!.messages.at(-1)!
     expect(answer.content).toBe('첫째, 둘째, ')
-    expect(answer.status).toBe('interrupted')
-    expect(answer.error?.code).toBe('interrupted')
+    expect(answer.error?.code).toBe('stream_expired')
     // And it stays interrupted on the next load too.
     await reloaded.flush()
     expect((await reloadedStore()).active!.messages.at(-1)!.status).toBe('interrupted')
@@ -119,6 +156,7 @@ describe('an answer streaming when the page goes away', () => {
 
     const reloaded = await reloadedStore()
     expect(reloaded.active?.title).toBe('방금 보낸 질문')
+    await vi.waitFor(() => expect(reloaded.active!.messages.at(-1)!.status).toBe('interrupted'))
     expect(reloaded.active!.messages.map(m => [m.role, m.content, m.status])).toEqual([
       ['user', '방금 보낸 질문', 'done'],
       ['assistant', '막 시작한 답', 'interrupted'],
@@ -144,7 +182,7 @@ describe('an answer streaming when the page goes away', () => {
     put.mockRestore()
 
     const reloaded = await reloadedStore()
-    expect(reloaded.active!.messages.at(-1)).toMatchObject({ content: '첫째, 둘째', status: 'interrupted' })
+    await vi.waitFor(() => expect(reloaded.active!.messages.at(-1)).toMatchObject({ content: '첫째, 둘째', status: 'interrupted' }))
     expect(localStorage.getItem('sori.unsaved')).toBeNull()
   })
 })

@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk, ChatCompletionRequest, ErrorBody } from '../../relay/protocol'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { MAX_RECONNECTS } from '../../src/lib/chat/reconnect'
 import { useChatStore } from '../../src/stores/chat'
 import { useSettingsStore } from '../../src/stores/settings'
 
@@ -50,13 +51,19 @@ function jsonError(status: number, code: string, message: string): Reply {
   })
 }
 
-/** A fake relay: answers each request with the next reply and records what was posted. */
+/** A fake relay: answers each chat request with the next reply and records what was posted; cancels are recorded apart. */
 function fakeRelay(...replies: Reply[]) {
   const requests: Array<{ url: string, headers: Record<string, string>, body: ChatCompletionRequest }> = []
+  const cancels: string[] = []
   const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input).endsWith('/cancel')) {
+      cancels.push(String(input))
+      return new Response('{}', { headers: { 'content-type': 'application/json' } })
+    }
     requests.push({
       url: String(input),
-      headers: init?.headers as Record<string, string>,
+      // fetch-event-source updates its headers object on retries: keep what this request carried.
+      headers: { ...init?.headers as Record<string, string> },
       body: JSON.parse(String(init?.body)) as ChatCompletionRequest,
     })
     const reply = replies.shift()
@@ -65,7 +72,7 @@ function fakeRelay(...replies: Reply[]) {
     return reply(init?.signal)
   })
   vi.stubGlobal('fetch', fetch)
-  return { fetch, requests }
+  return { fetch, requests, cancels }
 }
 
 function messagesOf(chat: ReturnType<typeof useChatStore>) {
@@ -86,9 +93,10 @@ afterEach(() => {
 })
 
 /** No request went out again behind the test's back, and none is scheduled to. */
+/** No question went out more than `times` times (cancels do not count), even after pending timers ran. */
 function expectSentOnce(fetch: ReturnType<typeof fakeRelay>['fetch'], times = 1) {
   vi.runAllTimers()
-  expect(fetch).toHaveBeenCalledTimes(times)
+  expect(fetch.mock.calls.filter(([input]) => !String(input).endsWith('/cancel'))).toHaveLength(times)
 }
 
 describe('chat store against a relay', () => {
@@ -155,16 +163,39 @@ describe('chat store against a relay', () => {
     expectSentOnce(fetch)
   })
 
-  it('ends the answer in an error when the stream stops before [DONE], keeping the partial text', async () => {
-    const { fetch } = fakeRelay(eventStream(sse(chunk('Once upon'), chunk(' a time'))))
+  it('picks an answer whose connection broke up again after the last event, with the same Idempotency-Key', async () => {
+    const { requests } = fakeRelay(
+      eventStream('id: 1\ndata: {"choices":[{"index":0,"delta":{"content":"Once upon"}}]}\n\nid: 2\ndata: {"choices":[{"index":0,"delta":{"content":" a time"}}]}\n\n'),
+      eventStream('id: 3\ndata: {"choices":[{"index":0,"delta":{"content":" there was"}, "finish_reason":"stop"}]}\n\nid: 4\ndata: [DONE]\n\n'),
+    )
     const chat = useChatStore()
 
-    await chat.send('Tell me a story')
+    const sending = chat.send('Tell me a story')
+    await vi.waitFor(() => expect(messagesOf(chat)[1]?.reconnecting).toBe(1))
+    await vi.runAllTimersAsync()
+    await sending
 
-    const answer = messagesOf(chat)[1]
-    expect(answer).toMatchObject({ status: 'error', content: 'Once upon a time' })
-    expect(answer?.error).toMatchObject({ type: 'network', code: 'stream_truncated' })
-    expectSentOnce(fetch)
+    expect(messagesOf(chat)[1]).toMatchObject({ status: 'done', content: 'Once upon a time there was' })
+    expect(messagesOf(chat)[1]?.reconnecting).toBeUndefined()
+    const key = requests[0]!.headers['Idempotency-Key']
+    expect(key).toMatch(/^[\da-f-]{36}$/)
+    expect(requests[1]!.headers).toMatchObject({ 'Idempotency-Key': key, 'last-event-id': '2' })
+    expect(requests[0]!.headers['last-event-id']).toBeUndefined()
+  })
+
+  it('keeps a cut answer, marked interrupted, when the relay no longer has the rest', async () => {
+    fakeRelay(
+      eventStream('id: 1\ndata: {"choices":[{"index":0,"delta":{"content":"Once upon"}}]}\n\n'),
+      jsonError(410, 'stream_expired', 'This answer is no longer kept by the relay.'),
+    )
+    const chat = useChatStore()
+
+    const sending = chat.send('Tell me a story')
+    await vi.waitFor(() => expect(messagesOf(chat)[1]?.reconnecting).toBe(1))
+    await vi.runAllTimersAsync()
+    await sending
+
+    expect(messagesOf(chat)[1]).toMatchObject({ status: 'interrupted', content: 'Once upon', error: { code: 'stream_expired' } })
   })
 
   it('ends the answer in an error when the relay sends an error frame mid-stream', async () => {
@@ -177,22 +208,59 @@ describe('chat store against a relay', () => {
     expectSentOnce(fetch)
   })
 
-  it('ends the answer in a network error when the relay cannot be reached', async () => {
-    const fetch = vi.fn(async () => {
+  it('continues an interrupted answer: the partial text goes back as the assistant turn and the rest is appended', async () => {
+    const { requests } = fakeRelay(
+      eventStream('id: 1\ndata: {"choices":[{"index":0,"delta":{"content":"Once upon"}}]}\n\n'),
+      jsonError(410, 'stream_expired', 'Gone.'),
+      eventStream(sse(chunk(' a time.', 'stop'), '[DONE]')),
+    )
+    const chat = useChatStore()
+    const sending = chat.send('Tell me a story')
+    await vi.waitFor(() => expect(messagesOf(chat)[1]?.reconnecting).toBe(1))
+    await vi.runAllTimersAsync()
+    await sending
+    expect(messagesOf(chat)[1]?.status).toBe('interrupted')
+
+    await chat.continueAnswer(messagesOf(chat)[1]!.id)
+
+    expect(messagesOf(chat)[1]).toMatchObject({ status: 'done', content: 'Once upon a time.' })
+    expect(messagesOf(chat)[1]?.error).toBeUndefined()
+    expect(messagesOf(chat)).toHaveLength(2)
+    const continued = requests[2]!
+    expect(continued.body.messages.slice(0, 2)).toEqual([{ role: 'user', content: 'Tell me a story' }, { role: 'assistant', content: 'Once upon' }])
+    expect(continued.body.messages[2]!.role).toBe('user')
+    expect(continued.headers['Idempotency-Key']).not.toBe(requests[0]!.headers['Idempotency-Key'])
+  })
+
+  it('does not reconnect after an error frame: the relay has said how the answer ended', async () => {
+    const { fetch } = fakeRelay(eventStream(sse(chunk('Half'), { error: { message: 'Stopped.', type: 'stream_error', code: 'stream_abandoned' } })))
+    const chat = useChatStore()
+    await chat.send('Hello')
+    expect(messagesOf(chat)[1]).toMatchObject({ status: 'interrupted', content: 'Half', error: { code: 'stream_abandoned' } })
+    expectSentOnce(fetch)
+  })
+
+  it('ends the answer in a network error when the relay stays unreachable, after trying again with the same key', async () => {
+    const keys: string[] = []
+    const fetch = vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+      keys.push((init?.headers as Record<string, string>)['Idempotency-Key']!)
       throw new TypeError('Failed to fetch')
     })
     vi.stubGlobal('fetch', fetch)
     const chat = useChatStore()
 
-    await chat.send('Hello')
+    const sending = chat.send('Hello')
+    await vi.runAllTimersAsync()
+    await sending
 
     expect(messagesOf(chat)[1]).toMatchObject({ status: 'error', error: { type: 'network', code: 'network_error' } })
-    expectSentOnce(fetch)
+    expect(keys).toHaveLength(MAX_RECONNECTS + 1)
+    expect(new Set(keys).size).toBe(1)
   })
 
-  it('stops a streaming answer, keeping the text so far', async () => {
+  it('stops a streaming answer, keeping the text so far, and tells the relay to stop generating', async () => {
     let stream: ReturnType<typeof openStream> | undefined
-    const { fetch } = fakeRelay((signal) => {
+    const { fetch, cancels } = fakeRelay((signal) => {
       stream = openStream(signal)
       stream.write(sse(chunk('The first')))
       return new Response(stream.body, { headers: { 'content-type': 'text/event-stream' } })
@@ -204,9 +272,11 @@ describe('chat store against a relay', () => {
     expect(chat.isStreaming).toBe(true)
     expect(messagesOf(chat)[1]?.status).toBe('streaming')
 
+    const key = messagesOf(chat)[1]!.resume!.key
     chat.stop()
     await sending
 
+    expect(cancels).toEqual([`http://localhost:3000/v1/streams/${key}/cancel`])
     expect(messagesOf(chat)[1]).toMatchObject({ role: 'assistant', content: 'The first', status: 'done', stopped: true })
     expect(messagesOf(chat)[1]?.error).toBeUndefined()
     expect(chat.isStreaming).toBe(false)

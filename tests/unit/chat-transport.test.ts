@@ -309,14 +309,14 @@ describe('streamChatCompletion: SSE framing real upstreams send', () => {
 })
 
 describe('streamChatCompletion: failures, each with exactly one request', () => {
-  it('rejects a stream that ends without [DONE] as stream_truncated, after delivering what came', async () => {
+  it('rejects a stream that ends without [DONE] as connection_lost, after delivering what came', async () => {
     useTimers()
     const fetch = fakeFetch(() => eventStream(textBody(`data: ${chunkJson('반')}\n\n`, `data: ${chunkJson('쯤')}\n\n`)))
     const { result, contents } = run(fetch)
 
     const error = await rejection(result)
     expect(error.type).toBe('network')
-    expect(error.code).toBe('stream_truncated')
+    expect(error.code).toBe('connection_lost')
     expect(contents()).toEqual(['반', '쯤'])
     await expectNoRetry(fetch)
   })

@@ -17,6 +17,15 @@ export function toRequestMessages(messages: readonly ChatMessageRecord[], system
   return history
 }
 
+/** The request to finish an interrupted answer: the partial text as the assistant's turn, and a plea to go on. */
+export function continuationOf(history: ChatMessage[], partial: string): ChatMessage[] {
+  return [
+    ...history,
+    { role: 'assistant', content: partial },
+    { role: 'user', content: 'Your previous answer was cut off. Continue exactly where it stopped, without repeating anything.' },
+  ]
+}
+
 const TITLE_LENGTH = 40
 
 /** A short title from the first question: its first line, cut at a word near 40 characters. */

@@ -19,6 +19,14 @@ export interface ChatMessageRecord {
   error?: ChatErrorInfo
   /** The message this one follows; siblings are versions (regenerated answers, edited questions). */
   parentId?: string | null
+  /**
+   * While an answer streams: its Idempotency-Key, the model asked, and the id
+   * of the last event whose text is in `content`, so the answer can be picked
+   * up after a broken connection or a reload. Removed once it ends.
+   */
+  resume?: { key: string, model: string, lastEventId: number }
+  /** The connection broke and the answer is being picked up again (attempt n). */
+  reconnecting?: number
   /** Timing of an answer, in ms since the epoch: request sent, first token, end. */
   timing?: { sentAt: number, firstTokenAt?: number, endedAt?: number }
 }
