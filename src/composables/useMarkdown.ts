@@ -1,13 +1,16 @@
 import type { ShallowRef } from 'vue'
-import type { MarkdownRenderer, StreamingMarkdown, StreamingMarkdownOptions } from '../lib/markdown'
+import type { MarkdownEngine, MarkdownImageOptions, MarkdownRenderer, StreamingMarkdown, StreamingMarkdownOptions } from '../lib/markdown'
 import { shallowRef } from 'vue'
 
 /** The lazily loaded Markdown code, bound to this page's window. */
 export interface MarkdownModule {
-  /** Renders a whole text at once. */
+  /** Renders a whole text at once (every image a click-to-load placeholder). */
   renderer: MarkdownRenderer
-  /** Creates a block-wise streaming renderer sharing the renderer's engine. */
-  createStreaming: (options: Omit<StreamingMarkdownOptions, 'engine'>) => StreamingMarkdown
+  /**
+   * Creates a block-wise streaming renderer. Messages rendered with the same
+   * image options share one engine; the renderer's own is used without them.
+   */
+  createStreaming: (options: Omit<StreamingMarkdownOptions, 'engine'> & { images?: MarkdownImageOptions }) => StreamingMarkdown
 }
 
 // marked and DOMPurify are a quarter of the app's JavaScript, and no answer
@@ -18,10 +21,20 @@ let loading: Promise<MarkdownModule> | undefined
 
 /** Starts loading the Markdown code; resolves once it is ready. */
 export function loadMarkdown(): Promise<MarkdownModule> {
-  loading ??= import('../lib/markdown').then(({ createMarkdownRenderer, createStreamingMarkdown }) => {
+  loading ??= import('../lib/markdown').then(({ createMarkdownEngine, createMarkdownRenderer, createStreamingMarkdown }) => {
+    // One engine for the current image settings: they change rarely, and when they
+    // do every message is rendered again with the new engine.
+    let cached: { key: string, engine: MarkdownEngine } | null = null
+    const engineFor = (images: MarkdownImageOptions): MarkdownEngine => {
+      const key = JSON.stringify([images.allowedHosts ?? [], images.placeholderTitle?.('{host}') ?? ''])
+      if (cached?.key !== key)
+        cached = { key, engine: createMarkdownEngine({ window, images }) }
+      return cached.engine
+    }
     const module: MarkdownModule = {
       renderer: createMarkdownRenderer({ window }),
-      createStreaming: options => createStreamingMarkdown({ ...options, engine: module.renderer.engine }),
+      createStreaming: ({ images, ...options }) =>
+        createStreamingMarkdown({ ...options, engine: images ? engineFor(images) : module.renderer.engine }),
     }
     loaded.value = module
     renderer.value = module.renderer

@@ -1,5 +1,5 @@
 import type { MaybeRefOrGetter, Ref } from 'vue'
-import type { StreamingMarkdown } from '../lib/markdown'
+import type { MarkdownImageOptions, StreamingMarkdown } from '../lib/markdown'
 import { computed, onScopeDispose, toValue, watch } from 'vue'
 import { useMarkdownModule } from './useMarkdown'
 
@@ -12,6 +12,10 @@ export interface UseStreamingMarkdownOptions {
   streaming: MaybeRefOrGetter<boolean | undefined>
   /** Called once for each finished code block, e.g. to add a copy button. */
   onCodeBlock?: (pre: HTMLPreElement) => void
+  /** Which images load at once; a change renders the whole text again. */
+  images?: MaybeRefOrGetter<MarkdownImageOptions | undefined>
+  /** Called after each render, e.g. to show again images the user chose to load. */
+  onRender?: () => void
 }
 
 export interface UseStreamingMarkdownReturn {
@@ -48,6 +52,7 @@ export function useStreamingMarkdown(options: UseStreamingMarkdownOptions): UseS
       renderer.flush()
     else
       renderer.finish()
+    options.onRender?.()
   }
 
   function schedule(): void {
@@ -55,9 +60,12 @@ export function useStreamingMarkdown(options: UseStreamingMarkdownOptions): UseS
       frame = requestAnimationFrame(render)
   }
 
-  watch([options.target, markdown], ([element, module]) => {
+  watch([options.target, markdown, () => toValue(options.images)], ([element, module, images], previous) => {
     renderer?.dispose()
-    renderer = element && module ? module.createStreaming({ container: element, onCodeBlock: options.onCodeBlock }) : null
+    // New image settings: the same container starts over under a new renderer.
+    if (element && element === previous?.[0])
+      element.replaceChildren()
+    renderer = element && module ? module.createStreaming({ container: element, onCodeBlock: options.onCodeBlock, images }) : null
     render()
   }, { immediate: true, flush: 'sync' })
   watch(() => toValue(options.source), () => toValue(options.streaming) ? schedule() : render())

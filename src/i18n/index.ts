@@ -1,8 +1,9 @@
+import type { Composer } from 'vue-i18n'
+import type en from './locales/en.json'
 import { createI18n } from 'vue-i18n'
-import en from './locales/en.json'
-import ko from './locales/ko.json'
 
 export type Locale = 'ko' | 'en'
+export type Messages = typeof en
 export const LOCALES: readonly Locale[] = ['ko', 'en']
 const STORAGE_KEY = 'sori.locale'
 
@@ -18,8 +19,23 @@ export function detectLocale(saved: string | null, languages: readonly string[])
   return 'en'
 }
 
-export function createAppI18n(locale: Locale) {
-  return createI18n({ legacy: false, locale, fallbackLocale: 'en', messages: { ko, en } })
+/** The messages of one language; each locale is its own chunk, so a first visit downloads only the one it shows. */
+export async function loadMessages(locale: Locale): Promise<Messages> {
+  const module = locale === 'ko' ? await import('./locales/ko.json') : await import('./locales/en.json')
+  return module.default
+}
+
+/** vue-i18n with the messages loaded so far (every locale has every key; a test checks it). */
+export function createAppI18n(locale: Locale, messages: Partial<Record<Locale, Messages>>) {
+  return createI18n({ legacy: false, locale, fallbackLocale: false, messages })
+}
+
+/** Switches the language, loading its messages first if need be. */
+export async function switchLocale(i18n: Composer, locale: Locale): Promise<void> {
+  if (!i18n.availableLocales.includes(locale))
+    i18n.setLocaleMessage(locale, await loadMessages(locale))
+  i18n.locale.value = locale
+  saveLocale(locale)
 }
 
 export function saveLocale(locale: Locale): void {

@@ -16,6 +16,7 @@ interface SavedSettings {
   model?: string
   theme?: Theme
   sendKey?: SendKey
+  imageHosts?: string[]
 }
 
 /** Where the relay is, how to authenticate, and which model answers. */
@@ -28,6 +29,11 @@ export const useSettingsStore = defineStore('settings', () => {
   const model = ref(saved.model ?? '')
   const theme = ref<Theme>(saved.theme ?? 'system')
   const sendKey = ref<SendKey>(saved.sendKey ?? 'enter')
+  /**
+   * Hosts whose images in answers load without a click (`*.` covers subdomains).
+   * Normalized when saved in Settings, and again by the Markdown engine.
+   */
+  const imageHosts = ref<string[]>(Array.isArray(saved.imageHosts) ? saved.imageHosts.filter(host => typeof host === 'string') : [])
   const models = shallowRef<ModelInfo[]>([])
   const modelsError = shallowRef<ChatErrorInfo | null>(null)
   const loaded = ref(false)
@@ -35,8 +41,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const relayUrl = computed(() => resolveRelayUrl(relayUrlOverride.value || runtime.value.relayUrl, document.baseURI))
   const isDemo = computed(() => runtime.value.demo && !relayUrlOverride.value)
 
-  watch([relayUrlOverride, accessToken, model, theme, sendKey], () => {
-    const settings: SavedSettings = { relayUrl: relayUrlOverride.value, accessToken: accessToken.value, model: model.value, theme: theme.value, sendKey: sendKey.value }
+  watch([relayUrlOverride, accessToken, model, theme, sendKey, imageHosts], () => {
+    const settings: SavedSettings = { relayUrl: relayUrlOverride.value, accessToken: accessToken.value, model: model.value, theme: theme.value, sendKey: sendKey.value, imageHosts: imageHosts.value }
     localStorage.setItem(STORAGE_KEY, JSON.stringify(settings))
   })
   // `data-theme` overrides the system colour scheme in styles.css; "system" removes it.
@@ -92,7 +98,7 @@ export const useSettingsStore = defineStore('settings', () => {
       model.value = [runtime.value.defaultModel, known[0]].find(id => id && known.includes(id)) ?? model.value
   }
 
-  return { runtime, relayUrlOverride, accessToken, model, theme, sendKey, models, modelsError, loaded, relayUrl, isDemo, init, whenLoaded, loadModels }
+  return { runtime, relayUrlOverride, accessToken, model, theme, sendKey, imageHosts, models, modelsError, loaded, relayUrl, isDemo, init, whenLoaded, loadModels }
 })
 
 function readSaved(): SavedSettings {

@@ -4,9 +4,9 @@ import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import App from '../../src/App.vue'
-import { createAppI18n } from '../../src/i18n'
 import { useChatStore } from '../../src/stores/chat'
 import { polyfillDialog } from './dialog-polyfill'
+import { testI18n } from './i18n'
 import { conversation, overrideGetter } from './mount'
 
 polyfillDialog()
@@ -23,7 +23,7 @@ function mountApp(options: { phone?: boolean } = {}) {
   const wrapper = mount(App, {
     attachTo: document.body,
     global: {
-      plugins: [pinia, createAppI18n('en')],
+      plugins: [pinia, testI18n('en')],
       stubs: { ChatMessageList: true, SettingsDialog: true, ChatConversationSettings: true, ChatComposer: { template: '<textarea id="composer" data-testid="composer" />' } },
     },
   })

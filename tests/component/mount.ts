@@ -6,9 +6,9 @@ import type { ChatMessageRecord, Conversation } from '../../src/lib/chat/types'
 import { createTestingPinia } from '@pinia/testing'
 import { enableAutoUnmount, mount } from '@vue/test-utils'
 import { afterEach, vi } from 'vitest'
-import { createAppI18n } from '../../src/i18n'
 import { useChatStore } from '../../src/stores/chat'
 import { useSettingsStore } from '../../src/stores/settings'
+import { testI18n } from './i18n'
 
 export interface MountOptions {
   /** Store state by store id, e.g. `{ chat: { conversations, activeId } }`. */
@@ -30,7 +30,7 @@ afterEach(() => localStorage.clear())
  */
 export function mountWithStores(component: Component, options: MountOptions = {}) {
   const pinia = createTestingPinia({ createSpy: vi.fn, initialState: options.initialState })
-  const i18n = createAppI18n(options.locale ?? 'en')
+  const i18n = testI18n(options.locale ?? 'en')
   const wrapper = mount(component, { props: options.props, attachTo: options.attach ? document.body : undefined, global: { plugins: [pinia, i18n] } })
   return { wrapper, chat: useChatStore(pinia), settings: useSettingsStore(pinia) }
 }

@@ -111,9 +111,9 @@ export interface BrowserStack {
 }
 
 /** Starts what a browser test file needs; `stop()` ends it all, also after a partial start. */
-export async function startBrowserStack(options: { chromiumPath: string, mock: MockUpstream, apiKey: string, spaDir: string }): Promise<BrowserStack> {
+export async function startBrowserStack(options: { chromiumPath: string, mock: MockUpstream, apiKey: string, spaDir: string, env?: Record<string, string> }): Promise<BrowserStack> {
   const upstream = await listen(options.mock)
-  const relay = await startRelay({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: options.apiKey }, options.spaDir)
+  const relay = await startRelay({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: options.apiKey, ...options.env }, options.spaDir)
   const browser = await launchChromium(options.chromiumPath)
   return {
     upstream,

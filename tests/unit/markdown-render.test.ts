@@ -102,13 +102,15 @@ describe('links', () => {
 })
 
 describe('images', () => {
+  const P = 'class="md-image" role="button" tabindex="0"'
   it.each([
-    ['alt text', '![그림 설명](https://x.example/y.png)', `<p><a href="https://x.example/y.png" class="md-image-link" ${A}>🖼 그림 설명</a></p>\n`],
-    ['empty alt uses the host', '![](https://attacker.example/?q=secret)', `<p><a href="https://attacker.example/?q=secret" class="md-image-link" ${A}>🖼 attacker.example</a></p>\n`],
-    ['reference image', '![x][i]\n\n[i]: https://x.example/i.png', `<p><a href="https://x.example/i.png" class="md-image-link" ${A}>🖼 x</a></p>\n`],
+    ['alt text', '![그림 설명](https://x.example/y.png)', `<p><span ${P} data-src="https://x.example/y.png">🖼 <span class="md-image-alt">그림 설명</span> <span class="md-image-host">x.example</span></span></p>\n`],
+    ['empty alt names only the host', '![](https://attacker.example/?q=secret)', `<p><span ${P} data-src="https://attacker.example/?q=secret">🖼 <span class="md-image-host">attacker.example</span></span></p>\n`],
+    ['reference image', '![x][i]\n\n[i]: https://x.example/i.png', `<p><span ${P} data-src="https://x.example/i.png">🖼 <span class="md-image-alt">x</span> <span class="md-image-host">x.example</span></span></p>\n`],
     ['disallowed scheme', '![x](data:image/png;base64,AAAA)', '<p>🖼 x</p>\n'],
+    ['mailto is no image', '![x](mailto:a@b.example)', '<p>🖼 x</p>\n'],
     ['disallowed scheme without alt', 'a ![](javascript:alert(1)) b', '<p>a  b</p>\n'],
-    ['image inside a link', '[![x](https://i.example/p.png)](https://l.example/)', `<p><a href="https://l.example/" ${A}>🖼 x</a></p>\n`],
+    ['image inside a link is text', '[![x](https://i.example/p.png)](https://l.example/)', `<p><a href="https://l.example/" ${A}>🖼 x</a></p>\n`],
   ])('%s', (_name, markdown, html) => {
     expect(render(markdown)).toBe(html)
   })
@@ -158,7 +160,7 @@ describe('sanitizer', () => {
 
 describe('hostile corpus', () => {
   it('has enough entries with unique names', () => {
-    expect(hostileInputs.length).toBeGreaterThanOrEqual(40)
+    expect(hostileInputs.length).toBeGreaterThanOrEqual(100)
     expect(new Set(hostileInputs.map(input => input.name)).size).toBe(hostileInputs.length)
   })
 

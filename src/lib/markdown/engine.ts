@@ -3,6 +3,8 @@ import type { MarkdownWindow } from './sanitize'
 import { Lexer, Marked } from 'marked'
 import { createDecoder, createRendererObject, escapeHtml } from './html'
 import { createPurifier } from './sanitize'
+import { markdownPolicy } from './trusted-types'
+import { normalizeImageHosts } from './urls'
 
 export type { Links } from 'marked'
 
@@ -20,19 +22,37 @@ export interface MarkdownEngine {
   sanitizeToFragment: (html: string) => DocumentFragment
 }
 
+/** Which images load at once; the rest wait for a click. An input of every render. */
+export interface MarkdownImageOptions {
+  /** Host names whose images load without a click (`*.example.com` covers subdomains); normalized here. */
+  allowedHosts?: readonly string[]
+  /** Tooltip of a click-to-load placeholder, e.g. "Load the image from {host}". */
+  placeholderTitle?: (host: string) => string
+}
+
+export interface MarkdownEngineOptions {
+  window: MarkdownWindow
+  images?: MarkdownImageOptions
+}
+
 /**
  * Creates the Markdown engine: GFM via its own `Marked` instance, raw HTML shown
- * as text, links limited to http/https/mailto, images turned into links, and
- * output sanitized by a DOMPurify instance bound to `options.window`.
+ * as text, links limited to http/https/mailto, images loaded only from allowlisted
+ * hosts (click-to-load placeholders otherwise), and output sanitized by a
+ * DOMPurify instance bound to `options.window` that enforces the same allowlist.
  */
-export function createMarkdownEngine(options: { window: MarkdownWindow }): MarkdownEngine {
+export function createMarkdownEngine(options: MarkdownEngineOptions): MarkdownEngine {
   const { document } = options.window
-  const purifier = createPurifier(options.window)
+  const allowedHosts = normalizeImageHosts(options.images?.allowedHosts ?? [])
+  const purifier = createPurifier(options.window, { imageHosts: allowedHosts })
   const marked = new Marked({
     async: false,
     gfm: true,
     breaks: false,
-    renderer: createRendererObject(createDecoder(document)),
+    renderer: createRendererObject(createDecoder(document, markdownPolicy(options.window)), {
+      allowedHosts,
+      placeholderTitle: options.images?.placeholderTitle,
+    }),
   })
 
   return {

@@ -41,7 +41,8 @@ function isTableInProgress(token: Token): boolean {
  * Repairs the open end of a streamed Markdown text for display: closes emphasis,
  * strikethrough and inline code, shows a link whose destination is still
  * arriving as its text, drops an unfinished image, and holds back a last line
- * that may still change what the block is. Only the last block changes, so the
+ * that may still change what the block is or that defines a reference whose
+ * destination may still be growing. Only the last block changes, so the
  * result for a text equals the result for any of its suffixes that starts at a
  * block boundary. `last` is the last top-level token of `markdown`.
  */
@@ -52,7 +53,9 @@ export function repairMarkdown(markdown: string, last: Token | undefined): strin
   if (leaf.type === 'code' || leaf.type === 'html')
     return markdown
   const lastLine = markdown.slice(markdown.lastIndexOf('\n') + 1)
-  if (AMBIGUOUS_LINE.test(lastLine))
+  // A reference definition's destination may still be arriving: an image using it
+  // must not load (or a link point) at a cut-off address until its line is complete.
+  if (AMBIGUOUS_LINE.test(lastLine) || (leaf.type === 'def' && lastLine !== ''))
     return markdown.slice(0, markdown.length - lastLine.length)
   if (isTableInProgress(last))
     return markdown.slice(0, markdown.length - last.raw.length)

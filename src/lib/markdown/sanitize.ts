@@ -1,10 +1,12 @@
 import type { Config, WindowLike } from 'dompurify'
 import DOMPurify from 'dompurify'
+import { markdownPolicy } from './trusted-types'
+import { isAllowedImage, safeImageUrl, safeUrl } from './urls'
+
+export { safeUrl } from './urls'
 
 /** A DOM window as DOMPurify needs it: the browser's `window` or a jsdom one. */
 export type MarkdownWindow = WindowLike & { document: Document }
-
-const ALLOWED_PROTOCOLS = new Set(['http:', 'https:', 'mailto:'])
 
 // Attributes a browser resolves as a URL. The renderer only ever emits `href`;
 // the rest are checked in case raw HTML ever slips past the renderer.
@@ -12,30 +14,17 @@ const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'po
 
 const CONFIG: Config = {
   USE_PROFILES: { html: true },
-  FORBID_TAGS: ['form', 'input', 'button', 'textarea', 'select', 'style', 'img', 'svg', 'math', 'iframe', 'object', 'embed'],
+  // <img> is allowed here only so that the hook can keep those from allowlisted hosts.
+  FORBID_TAGS: ['form', 'input', 'button', 'textarea', 'select', 'style', 'svg', 'math', 'iframe', 'object', 'embed', 'picture', 'source'],
   FORBID_ATTR: ['style', 'id', 'name', 'srcset'],
+  // The one data attribute the renderer emits: a click-to-load image's address.
+  ALLOW_DATA_ATTR: false,
+  ADD_ATTR: ['data-src'],
   // DOMPurify tests this against every attribute value that is not "URI safe"
   // (`start="3"`, `align="left"` too), so like its default it must also accept
   // values without a scheme; only the scheme list is narrowed. Relative URLs and
   // `data:` (always let through on audio/video/source/track) are left to the hook.
   ALLOWED_URI_REGEXP: /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.:-]|$))/i,
-}
-
-/**
- * Parses `raw` as an absolute URL and returns its normalized form when the scheme
- * is http, https or mailto, else `null` (relative URLs included). The WHATWG parser
- * strips tabs, newlines and surrounding control characters and lowercases the
- * scheme exactly as the browser will, so obfuscated schemes cannot slip through.
- */
-export function safeUrl(raw: string): string | null {
-  let url: URL
-  try {
-    url = new URL(raw)
-  }
-  catch {
-    return null
-  }
-  return ALLOWED_PROTOCOLS.has(url.protocol) ? url.href : null
 }
 
 /** Both outputs of one DOMPurify instance, configured and hooked the same way. */
@@ -55,16 +44,29 @@ export interface Purifier {
  * Throws when DOMPurify cannot work with `window`: an unsupported DOMPurify
  * returns its input unchanged, and this must fail closed instead.
  */
-export function createPurifier(window: MarkdownWindow): Purifier {
+export function createPurifier(window: MarkdownWindow, options: { imageHosts?: readonly string[] } = {}): Purifier {
   const purify = DOMPurify(window)
   if (!purify.isSupported)
     throw new Error('DOMPurify is not supported by the given window')
+  const imageHosts = options.imageHosts ?? []
 
   purify.addHook('afterSanitizeAttributes', (node) => {
     for (const name of URL_ATTRIBUTES) {
       const value = node.getAttribute(name)
       if (value !== null && safeUrl(value) === null)
         node.removeAttribute(name)
+    }
+    const dataSrc = node.getAttribute('data-src')
+    if (dataSrc !== null && safeImageUrl(dataSrc) === null)
+      node.removeAttribute('data-src')
+    if (node.localName === 'img') {
+      // An image loads the moment it is in the DOM: only allowlisted hosts get one.
+      const src = safeImageUrl(node.getAttribute('src') ?? '')
+      if (!src || !isAllowedImage(src, imageHosts)) {
+        node.remove()
+        return
+      }
+      node.setAttribute('referrerpolicy', 'no-referrer')
     }
     if (node.localName === 'a') {
       node.setAttribute('target', '_blank')
@@ -74,14 +76,16 @@ export function createPurifier(window: MarkdownWindow): Purifier {
     }
   })
 
-  const fragmentConfig = { ...CONFIG, RETURN_DOM_FRAGMENT: true } as const
+  // Under `require-trusted-types-for 'script'` DOMPurify needs a policy to parse its input.
+  const config: Config = { ...CONFIG, TRUSTED_TYPES_POLICY: markdownPolicy(window) ?? undefined }
+  const fragmentConfig = { ...config, RETURN_DOM_FRAGMENT: true } as const
   return {
-    toHtml: html => purify.sanitize(html, CONFIG),
+    toHtml: html => purify.sanitize(html, config),
     toFragment: html => purify.sanitize(html, fragmentConfig),
   }
 }
 
 /** Creates an HTML-string sanitizer bound to `window`; see `createPurifier`. */
-export function createSanitizer(window: MarkdownWindow): (html: string) => string {
-  return createPurifier(window).toHtml
+export function createSanitizer(window: MarkdownWindow, options: { imageHosts?: readonly string[] } = {}): (html: string) => string {
+  return createPurifier(window, options).toHtml
 }
