@@ -35,7 +35,7 @@ export default antfu(
   },
   {
     files: ['relay/**/*.ts'],
-    ignores: ['relay/node.ts', 'relay/streams/redis.ts', 'relay/prometheus.ts'],
+    ignores: ['relay/node.ts', 'relay/streams/redis.ts', 'relay/prometheus.ts', 'relay/http-fetch.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [nodeModules, { group: ['@hono/node-server', '@hono/node-server/*', 'prom-client', 'undici'], message: 'Node-only; belongs in relay/node.ts.' }, { group: ['**/src/**'], message: 'The relay never imports from the SPA.' }] }],
       'node/prefer-global/process': ['error', 'never'],

@@ -59,12 +59,15 @@ export const relayFileSchema = z.strictObject({
 
 export type RelayFile = z.infer<typeof relayFileSchema>
 
+/** What {@link parseRelayFile} found: the file when its shape is right, and every problem. */
+export interface ParsedRelayFile { file?: RelayFile, problems: string[] }
+
 /**
  * Parses the text of a `RELAY_CONFIG` file. Returns every problem found, each
  * prefixed with its path (`models.gpt-4.1.fallbacks[0]: ...`), and the file
  * whenever its shape is right, so callers can check what depends on it too.
  */
-export function parseRelayFile(text: string): { file?: RelayFile, problems: string[] } {
+export function parseRelayFile(text: string): ParsedRelayFile {
   let json: unknown
   try {
     json = JSON.parse(text)

@@ -1,5 +1,4 @@
-import type { RelayFile } from './config-file'
-import { parseRelayFile } from './config-file'
+import type { ParsedRelayFile, RelayFile } from './config-file'
 
 export interface UpstreamConfig {
   name: string
@@ -62,11 +61,12 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1'])
 
 /**
  * Reads the relay configuration from environment variables and, when
- * `RELAY_CONFIG` names one, the text of that file (`fileText`, read by the
- * entry). Validates all of it and returns a frozen object, or throws a
+ * `RELAY_CONFIG` names one, that file as `parseRelayFile` read it (the entry
+ * reads and parses it: the schema library is loaded only when there is a
+ * file). Validates all of it and returns a frozen object, or throws a
  * {@link ConfigError} naming every problem.
  */
-export function loadConfig(env: Env, fileText?: string): Readonly<RelayConfig> {
+export function loadConfig(env: Env, parsedFile?: ParsedRelayFile): Readonly<RelayConfig> {
   const problems: string[] = []
   const text = (name: string) => env[name]?.trim() || undefined
   const list = (name: string) => (text(name) ?? '').split(',').map(s => s.trim()).filter(Boolean)
@@ -100,13 +100,12 @@ export function loadConfig(env: Env, fileText?: string): Readonly<RelayConfig> {
 
   let file: RelayFile | null = null
   if (text('RELAY_CONFIG')) {
-    if (fileText === undefined) {
+    if (parsedFile === undefined) {
       problems.push(`RELAY_CONFIG: could not read ${text('RELAY_CONFIG')}`)
     }
     else {
-      const parsed = parseRelayFile(fileText)
-      problems.push(...parsed.problems)
-      file = parsed.file ?? null
+      problems.push(...parsedFile.problems)
+      file = parsedFile.file ?? null
     }
     if (text('OPENAI_BASE_URL'))
       problems.push('Set either RELAY_CONFIG or OPENAI_BASE_URL, not both: list the upstream in the file')

@@ -4,7 +4,6 @@ import type { MiddlewareHandler } from 'hono'
 import type { RelayConfig } from './config'
 import type { Logger } from './logger'
 import type { StreamStore } from './streams/store'
-import type { FetchFn } from './upstream/client'
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -13,19 +12,18 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { Agent, fetch as undiciFetch } from 'undici'
 import { createApp } from './app'
 import { ConfigError, loadConfig, secretsOf } from './config'
 import { createRedactor } from './errors'
+import { createHttpFetch } from './http-fetch'
 import { createJsonLogger } from './logger'
 import { createPrometheusMetrics } from './prometheus'
-import { createRedisStreamStore } from './streams/redis'
 
 /** How long running streams may take to finish after SIGTERM before the process exits. */
 const SHUTDOWN_GRACE_MS = Number(process.env.RELAY_SHUTDOWN_GRACE_MS ?? 30_000)
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit()
+  const config = await loadConfigOrExit()
   const logger = createJsonLogger({ write: line => process.stdout.write(`${line}\n`), redact: createRedactor(secretsOf(config)) })
   const store = await sharedStreamStore(config, logger)
   const metrics = createPrometheusMetrics()
@@ -35,7 +33,7 @@ async function main(): Promise<void> {
   const app = createApp({
     draining: () => draining,
     config,
-    fetch: upstreamFetch(),
+    fetch: createHttpFetch(),
     logger,
     metrics,
     clientIp: c => getConnInfo(c).remote.address,
@@ -77,6 +75,8 @@ async function sharedStreamStore(config: RelayConfig, logger: Logger): Promise<S
   if (!config.redisUrl)
     return undefined
   try {
+    // Loaded only when used: the Redis client costs memory a single relay does not need.
+    const { createRedisStreamStore } = await import('./streams/redis')
     return await createRedisStreamStore({ url: config.redisUrl, ...config.streams })
   }
   catch (error) {
@@ -86,10 +86,12 @@ async function sharedStreamStore(config: RelayConfig, logger: Logger): Promise<S
   }
 }
 
-function loadConfigOrExit() {
+async function loadConfigOrExit() {
   const file = process.env.RELAY_CONFIG?.trim()
   try {
-    return loadConfig(process.env, file ? readFileSync(file, 'utf8') : undefined)
+    // The schema library loads only for a file: a relay configured by variables does without it.
+    const parsed = file ? (await import('./config-file')).parseRelayFile(readFileSync(file, 'utf8')) : undefined
+    return loadConfig(process.env, parsed)
   }
   catch (error) {
     if (error instanceof ConfigError) {
@@ -102,17 +104,6 @@ function loadConfigOrExit() {
     }
     throw error
   }
-}
-
-/**
- * fetch with a pooled agent whose own timeouts are off: the relay enforces its
- * configured ones, and undici's defaults (300 s) would cut long answers.
- */
-function upstreamFetch(): FetchFn {
-  // No cap on connections per upstream: a cap would queue streams behind each other.
-  const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000 })
-  return ((input: string | URL | Request, init?: RequestInit) =>
-    undiciFetch(input as string, { ...init, dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as FetchFn
 }
 
 /** The built SPA from `dir`, with index.html for client-side routes. */

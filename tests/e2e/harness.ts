@@ -39,6 +39,8 @@ export interface RelayProcess {
   url: string
   logs: string[]
   stop: () => Promise<void>
+  /** Sends `signal` (SIGKILL by default: a crash, no shutdown) and resolves once the process is gone. */
+  kill: (signal?: NodeJS.Signals) => Promise<void>
 }
 
 /** Starts `relay/node.ts` as a real process on a free loopback port. */
@@ -65,10 +67,17 @@ export async function startRelay(env: Record<string, string>, spaDir: string): P
     url,
     logs,
     stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null)
+      // A process ended by a signal has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null)
         return resolve()
       child.once('exit', () => resolve())
       child.kill('SIGTERM')
+    }),
+    kill: (signal = 'SIGKILL') => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        return resolve()
+      child.once('exit', () => resolve())
+      child.kill(signal)
     }),
   }
 }

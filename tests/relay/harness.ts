@@ -2,6 +2,7 @@ import type { Env, RelayConfig } from '../../relay/config'
 import type { Script } from '../fixtures/mock-upstream'
 import { createApp } from '../../relay/app'
 import { loadConfig } from '../../relay/config'
+import { parseRelayFile } from '../../relay/config-file'
 import { createRedactor } from '../../relay/errors'
 import { createJsonLogger } from '../../relay/logger'
 import { createMockUpstream } from '../fixtures/mock-upstream'
@@ -26,7 +27,7 @@ export function createTestRelay(options: TestRelayOptions = {}) {
     ? { OPENAI_BASE_URL: 'https://upstream.test/v1', OPENAI_API_KEY: UPSTREAM_KEY, ...options.env }
     : { RELAY_CONFIG: 'relay.config.json', UPSTREAM_API_KEY: UPSTREAM_KEY, ...options.env }
   const fileText = typeof options.file === 'object' ? JSON.stringify(options.file) : options.file
-  const loaded = loadConfig(env, fileText)
+  const loaded = loadConfig(env, fileText === undefined ? undefined : parseRelayFile(fileText))
   const config = options.configure ? options.configure(loaded) : loaded
   const mock = createMockUpstream(options.script)
   const logs: string[] = []

@@ -201,6 +201,14 @@ describe.runIf(binary)('redis stream store', () => {
       const a = await store()
       const b = await store()
       const connections = async () => String(await admin.client('LIST')).trim().split('\n').length
+      // Both stores connect lazily: open their command and subscriber connections before counting.
+      for (const s of [a, b]) {
+        const warm = freshKey()
+        const lease = (await s.claim(warm))!
+        const reading = follow(s, warm)
+        await s.finish(lease)
+        await reading.done
+      }
       const before = await connections()
       const keys = Array.from({ length: 20 }, () => freshKey())
       const leases = await Promise.all(keys.map(async key => (await a.claim(key))!))

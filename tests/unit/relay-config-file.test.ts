@@ -7,7 +7,7 @@ const example = readFileSync(new URL('../../relay.config.example.json', import.m
 
 function problemsOf(file: unknown, env: Record<string, string> = {}): string[] {
   try {
-    loadConfig({ RELAY_CONFIG: 'relay.json', ...env }, JSON.stringify(file))
+    loadConfig({ RELAY_CONFIG: 'relay.json', ...env }, parseRelayFile(JSON.stringify(file)))
   }
   catch (error) {
     expect(error).toBeInstanceOf(ConfigError)
@@ -18,7 +18,7 @@ function problemsOf(file: unknown, env: Record<string, string> = {}): string[] {
 
 describe('the RELAY_CONFIG file', () => {
   it('loads the shipped example for an aggregator with four models', () => {
-    const config = loadConfig({ RELAY_CONFIG: 'relay.config.example.json', AGGREGATOR_API_KEY: 'sk-aggregator-0123456789' }, example)
+    const config = loadConfig({ RELAY_CONFIG: 'relay.config.example.json', AGGREGATOR_API_KEY: 'sk-aggregator-0123456789' }, parseRelayFile(example))
     expect(config.upstreams).toEqual([{
       name: 'aggregator',
       baseUrl: 'https://api.your-aggregator.example/v1',
@@ -69,10 +69,10 @@ describe('the RELAY_CONFIG file', () => {
   })
 
   it('lets any model through an upstream that lists none, and the environment override limits', () => {
-    const config = loadConfig({ RELAY_CONFIG: 'r.json', RELAY_REQUESTS_PER_MINUTE: '5', SYSTEM_PROMPT: 'env wins' }, JSON.stringify({
+    const config = loadConfig({ RELAY_CONFIG: 'r.json', RELAY_REQUESTS_PER_MINUTE: '5', SYSTEM_PROMPT: 'env wins' }, parseRelayFile(JSON.stringify({
       upstreams: [{ name: 'local', baseUrl: 'http://127.0.0.1:11434/v1/' }],
       systemPrompt: 'file prompt',
-    }))
+    })))
     expect(config.allowAnyModel).toBe(true)
     expect(config.upstreams[0]!.baseUrl).toBe('http://127.0.0.1:11434/v1')
     expect(config.limits.requestsPerMinute).toBe(5)

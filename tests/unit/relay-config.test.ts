@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, secretsOf } from '../../relay/config'
+import { parseRelayFile } from '../../relay/config-file'
 
 const TOKEN_A = 'token-aaaaaaaaaaaaaaaa'
 const TOKEN_B = 'token-bbbbbbbbbbbbbbbb'
@@ -43,7 +44,7 @@ describe('loadConfig', () => {
 
   it('reads the grace window and TTL of resumable streams from the file', () => {
     const file = JSON.stringify({ upstreams: [{ name: 'a', baseUrl: 'https://a.example/v1' }], streams: { graceMs: 5000, ttlMs: 60_000 } })
-    expect(loadConfig({ RELAY_CONFIG: 'f.json' }, file).streams).toMatchObject({ graceMs: 5000, ttlMs: 60_000 })
+    expect(loadConfig({ RELAY_CONFIG: 'f.json' }, parseRelayFile(file)).streams).toMatchObject({ graceMs: 5000, ttlMs: 60_000 })
   })
 
   it('treats blank variables as unset', () => {

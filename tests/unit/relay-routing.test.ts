@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../relay/config'
+import { parseRelayFile } from '../../relay/config-file'
 import { UpstreamError } from '../../relay/errors'
 import { resolveTargets, upstreamBody } from '../../relay/routing'
 import { backoffDelay, decideRetry, retryAfterMs } from '../../relay/upstream/backoff'
@@ -17,7 +18,7 @@ const file = {
   maxTokens: 1000,
   systemPrompt: 'Be brief.',
 }
-const config = loadConfig({ RELAY_CONFIG: 'r.json' }, JSON.stringify(file))
+const config = loadConfig({ RELAY_CONFIG: 'r.json' }, parseRelayFile(JSON.stringify(file)))
 const question = { model: 'gpt-4.1', stream: true, messages: [{ role: 'user' as const, content: 'hi' }] }
 
 describe('resolveTargets', () => {
