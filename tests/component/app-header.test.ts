@@ -88,4 +88,15 @@ describe('app header', () => {
 
     expect(wrapper.emitted('openSettings')).toHaveLength(1)
   })
+
+  it('keeps the words of its buttons as their names, for when a phone shows only the icons', () => {
+    const { wrapper } = mountWithStores(AppHeader, { locale: 'ko' })
+
+    for (const [id, name] of [['conversation-settings', '대화 설정'], ['open-settings', '설정']] as const) {
+      const button = wrapper.get(`[data-testid="${id}"]`)
+      expect(button.text()).toBe(name)
+      expect(button.attributes('title')).toBe(name)
+      expect(button.get('svg').attributes('aria-hidden')).toBe('true')
+    }
+  })
 })

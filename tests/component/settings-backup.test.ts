@@ -118,11 +118,21 @@ describe('the backup section', () => {
     expect(chat.conversations).toEqual(state.conversations)
   })
 
+  it('lists the problems in Korean, keeping the paths as they are in the file', async () => {
+    const { wrapper, chat } = mountWithStores(SettingsBackup, { locale: 'ko' })
+    const broken = { id: 'c1', title: '', createdAt: 1, updatedAt: 1, messages: [{ id: 'm1', role: 'robot', content: '', status: 'done', createdAt: 1 }] }
+    await chooseFile(wrapper, JSON.stringify({ format: 'sori-backup', version: 1, exportedAt: new Date().toISOString(), conversations: [broken] }))
+
+    await vi.waitFor(() => expect(status(wrapper).attributes('role')).toBe('alert'))
+    expect(status(wrapper).findAll('li').map(li => li.text())).toEqual(['conversations[0].messages[0].role: "user" 또는 "assistant" 값이어야 합니다'])
+    expect(chat.importConversations).not.toHaveBeenCalled()
+  })
+
   it('says so, in Korean too, when the file is not JSON at all', async () => {
     const { wrapper, chat } = mountWithStores(SettingsBackup, { locale: 'ko' })
     await chooseFile(wrapper, '<html>not a backup</html>', 'page.html')
     await vi.waitFor(() => expect(status(wrapper).text()).toContain('이 파일은 가져올 수 없으며, 아무것도 바뀌지 않았습니다. 문제 1개:'))
-    expect(status(wrapper).text()).toContain('file: not valid JSON')
+    expect(status(wrapper).text()).toContain('file: 올바른 JSON이 아닙니다')
     expect(chat.importConversations).not.toHaveBeenCalled()
   })
 })

@@ -40,6 +40,31 @@ const items = (page: Page) => page.getByTestId('conversation-item')
 const itemRow = (page: Page, title: string) => page.locator('.conversation-list-item', { has: page.getByTestId('conversation-item').filter({ hasText: title }) })
 const finished = (page: Page, count: number) => expect.poll(() => page.locator('[data-role="assistant"][data-status="done"]').count()).toBe(count)
 
+/**
+ * How the header fits the viewport: the page's horizontal overflow, the header
+ * controls that stick out of the viewport, and the width the model picker has
+ * against the width it needs to show its selected option whole (measured on a
+ * hidden copy of it, sized to its content, in the same place so the same styles apply).
+ */
+function headerFit(page: Page) {
+  return page.evaluate(() => {
+    const picker = document.querySelector<HTMLSelectElement>('[data-testid="model-picker"]')!
+    const copy = picker.cloneNode(false) as HTMLSelectElement
+    copy.append(new Option(picker.selectedOptions[0]?.text ?? ''))
+    Object.assign(copy.style, { position: 'absolute', visibility: 'hidden', width: 'auto', maxWidth: 'none' })
+    picker.after(copy)
+    const needed = copy.getBoundingClientRect().width
+    copy.remove()
+    const outside = [...document.querySelectorAll<HTMLElement>('.app-header button, .app-header select')]
+      .filter((control) => {
+        const box = control.getBoundingClientRect()
+        return box.left < 0 || box.right > innerWidth || box.width === 0
+      })
+      .map(control => control.dataset.testid)
+    return { overflow: document.scrollingElement!.scrollWidth - innerWidth, outside, pickerWidth: picker.getBoundingClientRect().width, needed }
+  })
+}
+
 describe.skipIf(!chromiumPath)('the conversation workspace in a real browser', () => {
   let browser: Browser
   let page: Page
@@ -61,8 +86,8 @@ describe.skipIf(!chromiumPath)('the conversation workspace in a real browser', (
     await upstream?.close()
   })
 
-  async function open(viewport: { width: number, height: number }, options: { isMobile?: boolean } = {}) {
-    page = await browser.newPage({ viewport, locale: 'ko-KR', colorScheme: 'light', hasTouch: options.isMobile, isMobile: options.isMobile })
+  async function open(viewport: { width: number, height: number }, options: { isMobile?: boolean, locale?: string } = {}) {
+    page = await browser.newPage({ viewport, locale: options.locale ?? 'ko-KR', colorScheme: 'light', hasTouch: options.isMobile, isMobile: options.isMobile })
     await page.goto(relay.url)
     await expect.poll(() => page.getByTestId('model-picker').inputValue()).toBe('gpt-4.1')
   }
@@ -155,6 +180,25 @@ describe.skipIf(!chromiumPath)('the conversation workspace in a real browser', (
     await expect.poll(() => items(page).count()).toBe(2)
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('composer')
     expect(await items(page).first().getAttribute('aria-current')).toBe('page')
+  })
+
+  it.each([
+    ['ko-KR', ['대화 목록', '대화 설정', '설정'], '모델'],
+    ['en-US', ['Conversation list', 'Conversation settings', 'Settings'], 'Model'],
+  ])('on a phone (%s), the header shows the whole model name and every control, without scrolling sideways', async (locale, buttons, picker) => {
+    await open({ width: 390, height: 844 }, { isMobile: true, locale })
+    await page.getByTestId('model-picker').selectOption('claude-sonnet-4')
+    for (const width of [390, 320]) {
+      await page.setViewportSize({ width, height: 844 })
+      const fit = await headerFit(page)
+      expect(fit.overflow, `${width} px`).toBeLessThanOrEqual(0)
+      expect(fit.outside, `${width} px`).toEqual([])
+      expect(fit.pickerWidth, `${width} px`).toBeGreaterThanOrEqual(fit.needed - 0.5)
+      // Icon-only on a phone, but still named for screen readers.
+      for (const name of buttons)
+        expect(await page.getByRole('button', { name, exact: true }).isVisible(), name).toBe(true)
+      expect(await page.getByRole('combobox', { name: picker, exact: true }).inputValue()).toBe('claude-sonnet-4')
+    }
   })
 
   it('on a phone, opens the conversation list as a drawer that closes after a chat is picked', async () => {

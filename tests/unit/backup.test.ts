@@ -1,7 +1,11 @@
 import type { ChatMessageRecord, Conversation } from '../../src/lib/chat/types'
+import type { BackupProblem } from '../../src/lib/storage/backup'
 import { describe, expect, it } from 'vitest'
+import { createAppI18n } from '../../src/i18n'
+import en from '../../src/i18n/locales/en.json'
 import { backupFileName, backupToJson, conversationFileName, conversationToJson, conversationToMarkdown, parseBackup } from '../../src/lib/storage/backup'
 import { planImport } from '../../src/lib/storage/backup-merge'
+import { BACKUP_PROBLEM_CODES } from '../../src/lib/storage/backup-problems'
 
 const NOW = new Date(2026, 10, 24, 9, 30)
 
@@ -36,10 +40,22 @@ function fullConversation(): Conversation {
   }
 }
 
+const { t } = createAppI18n('en', { en }).global
+
+/** Problems as the settings dialog lists them in English (`path: text`), so the expectations read as the user sees them. */
+function english(problems: readonly BackupProblem[]): string[] {
+  return problems.map(({ path, code, params }) => `${path}: ${t(`backup.problems.${code}`, params ?? {})}`)
+}
+
+/** The problems `parseBackup` finds in a text, in English; none when it was accepted. */
+function problemsIn(text: string): string[] {
+  const result = parseBackup(text)
+  return result.ok ? [] : english(result.problems)
+}
+
 /** The problems `parseBackup` finds in a backup holding these conversations, written as given. */
 function problemsOf(conversations: unknown[]): string[] {
-  const result = parseBackup(JSON.stringify({ format: 'sori-backup', version: 1, exportedAt: NOW.toISOString(), conversations }))
-  return result.ok ? [] : result.problems
+  return problemsIn(JSON.stringify({ format: 'sori-backup', version: 1, exportedAt: NOW.toISOString(), conversations }))
 }
 
 describe('backup files', () => {
@@ -91,7 +107,17 @@ describe('malformed files are refused, listing every problem with its path', () 
     ['conversations that are no list', '{"format": "sori-backup", "version": 1, "exportedAt": "2026-11-24T00:00:00Z", "conversations": {}}', ['conversations: must be an array']],
     ['a conversation file without its conversation', '{"format": "sori-conversation", "version": 1, "exportedAt": "2026-11-24T00:00:00Z"}', ['conversation: must be an object']],
   ])('%s', (_, text, problems) => {
-    expect(parseBackup(text)).toEqual({ ok: false, problems })
+    expect(problemsIn(text)).toEqual(problems)
+  })
+
+  it('as a path and a code with its values, which the locale files turn into text', () => {
+    expect(parseBackup(JSON.stringify({ format: 'sori-backup', version: 1, exportedAt: NOW.toISOString(), conversations: [
+      { id: 'c1', title: '', createdAt: 1, updatedAt: 1, messages: [{ id: 'm1', role: 'robot', content: '', status: 'done', createdAt: 1 }] },
+    ] }))).toEqual({ ok: false, problems: [{ path: 'conversations[0].messages[0].role', code: 'notEither', params: { first: '"user"', second: '"assistant"' } }] })
+  })
+
+  it('each with a text in English (and so, as a locale test checks, in Korean)', () => {
+    expect(Object.keys(en.backup.problems).sort()).toEqual([...BACKUP_PROBLEM_CODES].sort())
   })
 
   it('wrong conversation fields', () => {

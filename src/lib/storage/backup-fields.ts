@@ -1,5 +1,8 @@
+import type { BackupProblem, BackupProblemCode } from './backup-problems'
+import { notAllowed, problem } from './backup-problems'
+
 // Field readers for backup validation. Each reader notes a problem with its
-// full path (`conversations[2].messages[5].role: ...`) and returns undefined
+// full path (`conversations[2].messages[5].role`) and returns undefined
 // instead of throwing, so one pass over a file lists every problem at once.
 
 export type JsonObject = Record<string, unknown>
@@ -18,9 +21,9 @@ interface StringRule { optional?: boolean, nonEmpty?: boolean, max: number }
 interface NumberRule { optional?: boolean, min?: number, max?: number, integer?: boolean }
 
 /** Readers for the fields of `source`, which sits at `path`; problems go to `problems`. */
-export function fieldsOf(source: JsonObject, path: string, problems: string[]) {
-  const fail = (key: string, text: string): undefined => {
-    problems.push(`${join(path, key)}: ${text}`)
+export function fieldsOf(source: JsonObject, path: string, problems: BackupProblem[]) {
+  const fail = (key: string, code: BackupProblemCode, params?: BackupProblem['params']): undefined => {
+    problems.push(problem(join(path, key), code, params))
     return undefined
   }
   // `null` counts as absent for optional fields: some providers send `null` for fields they lack.
@@ -34,47 +37,48 @@ export function fieldsOf(source: JsonObject, path: string, problems: string[]) {
     string(key: string, rule: StringRule): string | undefined {
       const value = source[key]
       if (absent(key, rule.optional))
-        return rule.optional ? undefined : fail(key, 'is required')
+        return rule.optional ? undefined : fail(key, 'required')
       if (typeof value !== 'string')
-        return fail(key, 'must be a string')
+        return fail(key, 'notString')
       if (rule.nonEmpty && value === '')
-        return fail(key, 'must not be empty')
+        return fail(key, 'empty')
       if (value.length > rule.max)
-        return fail(key, `must be at most ${rule.max} characters long`)
+        return fail(key, 'tooLong', { max: rule.max })
       return value
     },
     number(key: string, rule: NumberRule = {}): number | undefined {
       const { min = 0, max = Number.MAX_SAFE_INTEGER } = rule
       const value = source[key]
       if (absent(key, rule.optional))
-        return rule.optional ? undefined : fail(key, 'is required')
+        return rule.optional ? undefined : fail(key, 'required')
       if (typeof value !== 'number' || !Number.isFinite(value))
-        return fail(key, 'must be a number')
+        return fail(key, 'notNumber')
       if (rule.integer && !Number.isInteger(value))
-        return fail(key, 'must be a whole number')
+        return fail(key, 'notWholeNumber')
       if (value < min || value > max)
-        return fail(key, `must be between ${min} and ${max}`)
+        return fail(key, 'outOfRange', { min, max })
       return value
     },
     boolean(key: string): boolean | undefined {
       const value = source[key]
       if (absent(key, true))
         return undefined
-      return typeof value === 'boolean' ? value : fail(key, 'must be true or false')
+      return typeof value === 'boolean' ? value : fail(key, 'notBoolean')
     },
     oneOf<T extends string>(key: string, values: readonly T[]): T | undefined {
       const value = source[key]
       if (value === undefined)
-        return fail(key, 'is required')
-      const quoted = values.map(v => `"${v}"`)
-      const allowed = quoted.length === 2 ? quoted.join(' or ') : `one of ${quoted.join(', ')}`
-      return values.includes(value as T) ? value as T : fail(key, `must be ${allowed}`)
+        return fail(key, 'required')
+      if (values.includes(value as T))
+        return value as T
+      problems.push(notAllowed(join(path, key), values))
+      return undefined
     },
     object(key: string): JsonObject | undefined {
       const value = source[key]
       if (absent(key, true))
         return undefined
-      return isObject(value) ? value : fail(key, 'must be an object')
+      return isObject(value) ? value : fail(key, 'notObject')
     },
   }
 }

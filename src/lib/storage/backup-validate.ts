@@ -2,7 +2,9 @@ import type { ConversationSettings } from '../chat/conversation-settings'
 import type { ChatErrorInfo, ChatErrorType } from '../chat/errors'
 import type { ChatMessageRecord, Conversation, MessageStatus } from '../chat/types'
 import type { JsonObject } from './backup-fields'
+import type { BackupProblem } from './backup-problems'
 import { compact, fieldsOf, isObject } from './backup-fields'
+import { problem } from './backup-problems'
 
 // Validation of the conversations in a backup file. A file is someone's whole
 // chat history and may have been edited by hand: every field is checked
@@ -34,7 +36,7 @@ const SHORT = { optional: true, max: BACKUP_LIMITS.shortChars }
  */
 export type SeenIds = Map<string, string>
 
-function readUsage(source: JsonObject, path: string, problems: string[]): ChatMessageRecord['usage'] {
+function readUsage(source: JsonObject, path: string, problems: BackupProblem[]): ChatMessageRecord['usage'] {
   const f = fieldsOf(source, path, problems)
   const count = { integer: true }
   const details = f.object('prompt_tokens_details')
@@ -50,7 +52,7 @@ function readUsage(source: JsonObject, path: string, problems: string[]): ChatMe
   })
 }
 
-function readError(source: JsonObject, path: string, problems: string[]): ChatErrorInfo {
+function readError(source: JsonObject, path: string, problems: BackupProblem[]): ChatErrorInfo {
   const f = fieldsOf(source, path, problems)
   return compact({
     type: f.oneOf('type', ERROR_TYPES) ?? 'network',
@@ -61,9 +63,9 @@ function readError(source: JsonObject, path: string, problems: string[]): ChatEr
   })
 }
 
-function readMessage(source: JsonObject, path: string, problems: string[]): ChatMessageRecord {
+function readMessage(source: JsonObject, path: string, problems: BackupProblem[]): ChatMessageRecord {
   const f = fieldsOf(source, path, problems)
-  const nested = <T>(key: string, read: (value: JsonObject, path: string, problems: string[]) => T) => {
+  const nested = <T>(key: string, read: (value: JsonObject, path: string, problems: BackupProblem[]) => T) => {
     const value = f.object(key)
     return value && read(value, `${path}.${key}`, problems)
   }
@@ -81,17 +83,17 @@ function readMessage(source: JsonObject, path: string, problems: string[]): Chat
     error: nested('error', readError),
     parentId: source.parentId === null || source.parentId === undefined
       ? source.parentId
-      : typeof source.parentId === 'string' ? f.string('parentId', ID) : f.fail('parentId', 'must be a message id or null'),
+      : typeof source.parentId === 'string' ? f.string('parentId', ID) : f.fail('parentId', 'notParentId'),
     timing: nested('timing', readTiming),
   })
 }
 
-function readTiming(source: JsonObject, path: string, problems: string[]): ChatMessageRecord['timing'] {
+function readTiming(source: JsonObject, path: string, problems: BackupProblem[]): ChatMessageRecord['timing'] {
   const f = fieldsOf(source, path, problems)
   return compact({ sentAt: f.number('sentAt') ?? 0, firstTokenAt: f.number('firstTokenAt', { optional: true }), endedAt: f.number('endedAt', { optional: true }) })
 }
 
-function readSettings(source: JsonObject, path: string, problems: string[]): ConversationSettings {
+function readSettings(source: JsonObject, path: string, problems: BackupProblem[]): ConversationSettings {
   const f = fieldsOf(source, path, problems)
   // The same ranges the conversation settings form accepts.
   return compact({
@@ -103,7 +105,7 @@ function readSettings(source: JsonObject, path: string, problems: string[]): Con
 }
 
 /** Notes parent links that lead nowhere or in a circle: the thread on screen is found by following them. */
-function checkTree(conversation: Conversation, path: string, problems: string[]): void {
+function checkTree(conversation: Conversation, path: string, problems: BackupProblem[]): void {
   const { messages } = conversation
   const indexById = new Map(messages.map((m, i) => [m.id, i]))
   // As in thread.ts: a message without `parentId` follows the one before it (records from before branching).
@@ -113,10 +115,10 @@ function checkTree(conversation: Conversation, path: string, problems: string[])
   }
   messages.forEach(({ parentId }, i) => {
     if (typeof parentId === 'string' && !indexById.has(parentId))
-      problems.push(`${path}.messages[${i}].parentId: no message "${parentId}" in this conversation`)
+      problems.push(problem(`${path}.messages[${i}].parentId`, 'noSuchMessage', { id: parentId }))
   })
   if (conversation.leafId !== undefined && !indexById.has(conversation.leafId))
-    problems.push(`${path}.leafId: no message "${conversation.leafId}" in this conversation`)
+    problems.push(problem(`${path}.leafId`, 'noSuchMessage', { id: conversation.leafId }))
   // 0: not visited, 1: on the chain being followed, 2: known to reach a root.
   const state = new Uint8Array(messages.length)
   for (let start = 0; start < messages.length; start++) {
@@ -128,16 +130,16 @@ function checkTree(conversation: Conversation, path: string, problems: string[])
       i = parentIndex(i)
     }
     if (i !== undefined && state[i] === 1)
-      problems.push(`${path}.messages[${i}].parentId: the parent links form a cycle`)
+      problems.push(problem(`${path}.messages[${i}].parentId`, 'cycle'))
     for (const j of chain)
       state[j] = 2
   }
 }
 
 /** Reads one conversation at `path`, noting every problem; the result is meaningful only if none were noted. */
-export function readConversation(value: unknown, path: string, problems: string[], seen: SeenIds): Conversation | undefined {
+export function readConversation(value: unknown, path: string, problems: BackupProblem[], seen: SeenIds): Conversation | undefined {
   if (!isObject(value)) {
-    problems.push(`${path}: must be an object`)
+    problems.push(problem(path, 'notObject'))
     return undefined
   }
   const f = fieldsOf(value, path, problems)
@@ -157,25 +159,25 @@ export function readConversation(value: unknown, path: string, problems: string[
   })
   const messages = value.messages
   if (!Array.isArray(messages)) {
-    f.fail('messages', messages === undefined ? 'is required' : 'must be an array')
+    f.fail('messages', messages === undefined ? 'required' : 'notArray')
     return conversation
   }
   if (messages.length > BACKUP_LIMITS.messagesPerConversation) {
-    f.fail('messages', `must hold at most ${BACKUP_LIMITS.messagesPerConversation} messages`)
+    f.fail('messages', 'tooManyMessages', { max: BACKUP_LIMITS.messagesPerConversation })
     return conversation
   }
   let allObjects = true
   for (const [i, item] of messages.entries()) {
     const messagePath = `${path}.messages[${i}]`
     if (!isObject(item)) {
-      problems.push(`${messagePath}: must be an object`)
+      problems.push(problem(messagePath, 'notObject'))
       allObjects = false
       continue
     }
     const message = readMessage(item, messagePath, problems)
     const earlier = seen.get(message.id)
     if (earlier)
-      problems.push(`${messagePath}.id: "${message.id}" is also the id of ${earlier}`)
+      problems.push(problem(`${messagePath}.id`, 'duplicateId', { id: message.id, other: earlier }))
     else if (message.id)
       seen.set(message.id, messagePath)
     conversation.messages.push(message)

@@ -1,6 +1,8 @@
 import type { Conversation } from '../chat/types'
+import type { BackupProblem } from './backup-problems'
 import type { SeenIds } from './backup-validate'
 import { isObject } from './backup-fields'
+import { notAllowed, problem } from './backup-problems'
 import { BACKUP_LIMITS, readConversation } from './backup-validate'
 
 // Export and import files. This module (and the validation behind it) is
@@ -8,6 +10,7 @@ import { BACKUP_LIMITS, readConversation } from './backup-validate'
 
 export { conversationToMarkdown } from './backup-markdown'
 export type { MarkdownLabels } from './backup-markdown'
+export type { BackupProblem, BackupProblemCode } from './backup-problems'
 export { BACKUP_LIMITS } from './backup-validate'
 
 export const BACKUP_VERSION = 1
@@ -30,7 +33,7 @@ export interface ConversationFile {
 
 export type BackupParseResult
   = | { ok: true, conversations: Conversation[] }
-    | { ok: false, problems: string[] }
+    | { ok: false, problems: BackupProblem[] }
 
 /** One conversation as a JSON file that {@link parseBackup} reads back. */
 export function conversationToJson(conversation: Conversation, now = new Date()): string {
@@ -44,45 +47,50 @@ export function backupToJson(conversations: readonly Conversation[], now = new D
   return JSON.stringify(file, null, 2)
 }
 
-const fail = (...problems: string[]): BackupParseResult => ({ ok: false, problems })
+const fail = (...problems: BackupProblem[]): BackupParseResult => ({ ok: false, problems })
+
+/** The problem of a file too large to be a backup; the dialog checks the size before reading the file. */
+export function fileTooLarge(): BackupProblem {
+  return problem('file', 'fileTooLarge', { mb: BACKUP_LIMITS.fileChars / 1_000_000 })
+}
 
 /**
  * Reads a backup ({@link backupToJson}) or a single exported conversation
  * ({@link conversationToJson}). Everything is checked before anything is
  * returned: on any problem the result lists all of them, each with its path
- * (`conversations[2].messages[5].role: must be "user" or "assistant"`), and
- * no conversation. Unknown fields are dropped.
+ * and a code (`conversations[2].messages[5].role`, `notEither`), and no
+ * conversation. Unknown fields are dropped.
  */
 export function parseBackup(text: string): BackupParseResult {
   if (text.length > BACKUP_LIMITS.fileChars)
-    return fail(`file: larger than ${BACKUP_LIMITS.fileChars / 1_000_000} MB, too large to be a Sori backup`)
+    return fail(fileTooLarge())
   let data: unknown
   try {
     // Editors on Windows may add a byte order mark, which JSON.parse refuses.
     data = JSON.parse(text.replace(/^\uFEFF/, ''))
   }
   catch {
-    return fail('file: not valid JSON')
+    return fail(problem('file', 'notJson'))
   }
   if (!isObject(data) || (data.format !== 'sori-backup' && data.format !== 'sori-conversation'))
-    return fail(isObject(data) ? 'format: must be "sori-backup" or "sori-conversation"' : 'file: must be a JSON object with "format": "sori-backup"')
+    return fail(isObject(data) ? notAllowed('format', ['sori-backup', 'sori-conversation']) : problem('file', 'notBackup'))
   if (data.version !== BACKUP_VERSION) {
     return fail(typeof data.version === 'number' && data.version > BACKUP_VERSION
-      ? `version: ${data.version} was written by a newer Sori; this one reads version ${BACKUP_VERSION}`
-      : `version: must be ${BACKUP_VERSION}`)
+      ? problem('version', 'newerVersion', { version: data.version, supported: BACKUP_VERSION })
+      : problem('version', 'wrongVersion', { version: BACKUP_VERSION }))
   }
-  const problems: string[] = []
+  const problems: BackupProblem[] = []
   if (typeof data.exportedAt !== 'string' || Number.isNaN(Date.parse(data.exportedAt)))
-    problems.push('exportedAt: must be a date and time (ISO 8601)')
+    problems.push(problem('exportedAt', 'notDate'))
   const seen: SeenIds = new Map()
   if (data.format === 'sori-conversation') {
     const conversation = readConversation(data.conversation, 'conversation', problems, seen)
     return problems.length > 0 || !conversation ? fail(...problems) : { ok: true, conversations: [conversation] }
   }
   if (!Array.isArray(data.conversations))
-    return fail(...problems, `conversations: ${data.conversations === undefined ? 'is required' : 'must be an array'}`)
+    return fail(...problems, problem('conversations', data.conversations === undefined ? 'required' : 'notArray'))
   if (data.conversations.length > BACKUP_LIMITS.conversations)
-    return fail(...problems, `conversations: must hold at most ${BACKUP_LIMITS.conversations} conversations`)
+    return fail(...problems, problem('conversations', 'tooManyConversations', { max: BACKUP_LIMITS.conversations }))
   const conversations: Conversation[] = []
   const conversationIds = new Map<string, number>()
   data.conversations.forEach((item: unknown, i) => {
@@ -91,7 +99,7 @@ export function parseBackup(text: string): BackupParseResult {
       return
     const earlier = conversationIds.get(conversation.id)
     if (earlier !== undefined)
-      problems.push(`conversations[${i}].id: "${conversation.id}" is also the id of conversations[${earlier}]`)
+      problems.push(problem(`conversations[${i}].id`, 'duplicateId', { id: conversation.id, other: `conversations[${earlier}]` }))
     else if (conversation.id)
       conversationIds.set(conversation.id, i)
     conversations.push(conversation)
