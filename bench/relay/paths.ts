@@ -99,14 +99,16 @@ export async function startRelay(dir: string, upstreamUrl: string, options: Rela
   return { target: { name: 'relay', url, pids: [child.pid!, ...childPids(child.pid!)] }, child, log }
 }
 
-/** The relay as one ES module on plain Node, dependencies left in node_modules, as a production build would run it. */
+/**
+ * The relay bundled as `npm run build:relay` bundles it (ES modules on plain Node, split so that
+ * what loads only on demand stays out, dependencies left in node_modules), as production runs it.
+ */
 async function bundle(entry: string, outDir: string): Promise<string> {
   const { build } = await import('esbuild')
   mkdirSync(outDir, { recursive: true })
   symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'))
-  const outfile = join(outDir, 'node.mjs')
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' })
-  return outfile
+  await build({ entryPoints: { node: entry }, outdir: outDir, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' })
+  return join(outDir, 'node.mjs')
 }
 
 function parseLine(line: string): { event?: string, level?: string, url?: string, mode?: string } {
