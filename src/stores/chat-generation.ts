@@ -8,6 +8,7 @@ import { endsAsInterrupted } from '../lib/chat/reconnect'
 import { reduceChunk } from '../lib/chat/reducer'
 import { historyBefore, newestLeafFrom, threadOf } from '../lib/chat/thread'
 import { cancelStream, streamChatCompletion } from '../lib/chat/transport'
+import { canCompare, pendingCompare } from '../lib/compare/group'
 import { useSettingsStore } from './settings'
 
 /** The Web Lock a tab holds while it follows an answer. */
@@ -35,16 +36,40 @@ export function useChatGeneration(deps: GenerationDeps) {
 
   /** Sends a question after the branch on screen and streams the answer. */
   async function ask(conversation: Conversation, text: string, parentId = leafOf(conversation)): Promise<void> {
-    const question = text.trim()
-    if (!question || isBusy(conversation))
-      return
-    const model = useSettingsStore().model
-    conversation.messages.push(record({ role: 'user', content: question, status: 'done', model, parentId }))
+    const asked = question(conversation, text, parentId, {})
+    if (asked)
+      await answer(conversation, asked.id)
+  }
+
+  /** Asks 2 to 4 models the same question at once; each answer is a sibling, streamed in its own column. */
+  async function compare(conversation: Conversation, text: string, models: string[]): Promise<void> {
+    const asked = canCompare(models) ? question(conversation, text, leafOf(conversation), { compareModels: [...models] }) : null
+    if (asked)
+      await Promise.all(models.map(model => answer(conversation, asked.id, model)))
+  }
+
+  /** Adds a question after `parentId`; null when there is nothing to ask or it must wait. */
+  function question(conversation: Conversation, text: string, parentId: string | null, fields: Partial<ChatMessageRecord>): ChatMessageRecord | null {
+    const content = text.trim()
+    // Following a compare that waits for its chosen answer would ask after a question, with no answer in the history.
+    if (!content || isBusy(conversation) || (parentId === leafOf(conversation) && pendingCompare(conversation)))
+      return null
+    conversation.messages.push(record({ role: 'user', content, status: 'done', model: useSettingsStore().model, parentId, ...fields }))
     const asked = conversation.messages.at(-1)!
     conversation.leafId = asked.id
-    conversation.title ||= titleFrom(question)
+    conversation.title ||= titleFrom(content)
     save(conversation, asked)
-    await answer(conversation, asked.id)
+    return asked
+  }
+
+  /** "Continue with this answer": a compare answer becomes the next turn; the other columns stay as its versions. */
+  function choose(conversation: Conversation, messageId: string): void {
+    const chosen = pendingCompare(conversation)?.answers.find(m => m.id === messageId)
+    // A failure with no text has nothing to continue from.
+    if (!chosen?.content || chosen.status === 'streaming' || isBusy(conversation))
+      return
+    conversation.leafId = chosen.id
+    save(conversation)
   }
 
   /** A new version of an answer, from the same question; the earlier one stays as a sibling. */
@@ -64,7 +89,7 @@ export function useChatGeneration(deps: GenerationDeps) {
     const parentId = parentIdOf(conversation, failed)
     conversation.messages.splice(index, 1)
     await deps.removeMessage(failed.id)
-    await answer(conversation, parentId)
+    await answer(conversation, parentId, failed.requestedModel)
   }
 
   /** Asks an edited question as a new branch; the original and its answers stay reachable. */
@@ -85,26 +110,34 @@ export function useChatGeneration(deps: GenerationDeps) {
 
   /** Stops the answers streaming in a conversation; their text so far stays, and the relay stops generating. */
   function stop(conversation: Conversation): void {
-    const settings = useSettingsStore()
-    for (const message of conversation.messages) {
-      const controller = running.get(message.id)
-      if (!controller)
-        continue
-      if (message.resume)
-        void cancelStream({ baseUrl: settings.relayUrl, accessToken: settings.accessToken, key: message.resume.key })
-      controller.abort()
-    }
+    for (const message of conversation.messages)
+      stopAnswer(message)
   }
 
-  async function answer(conversation: Conversation, parentId: string | null): Promise<void> {
+  /** Stops one answer (a compare column); the others go on. */
+  function stopAnswer(message: ChatMessageRecord): void {
     const settings = useSettingsStore()
-    conversation.messages.push(record({ role: 'assistant', content: '', status: 'streaming', parentId, timing: { sentAt: Date.now() } }))
+    const controller = running.get(message.id)
+    if (!controller)
+      return
+    if (message.resume)
+      void cancelStream({ baseUrl: settings.relayUrl, accessToken: settings.accessToken, key: message.resume.key })
+    controller.abort()
+  }
+
+  /** Answers the question `parentId` with `model` (compare columns, their Retry) or the chosen model. */
+  async function answer(conversation: Conversation, parentId: string | null, model?: string): Promise<void> {
+    const settings = useSettingsStore()
+    // While a compare is on screen, its answers are columns below the question, not the next turn.
+    const comparing = pendingCompare(conversation)?.question.id === parentId && parentId !== null
+    conversation.messages.push(record({ role: 'assistant', content: '', status: 'streaming', parentId, timing: { sentAt: Date.now() }, ...(comparing ? { requestedModel: model } : {}) }))
     const reply = conversation.messages.at(-1)!
-    conversation.leafId = reply.id
+    if (!comparing)
+      conversation.leafId = reply.id
     save(conversation, reply)
-    if (!settings.model)
+    if (!model && !settings.model)
       await settings.whenLoaded()
-    reply.resume = { key: crypto.randomUUID(), model: settings.model, lastEventId: 0 }
+    reply.resume = { key: crypto.randomUUID(), model: model || settings.model, lastEventId: 0 }
     await follow(conversation, reply, requestFor(conversation, parentId, reply.resume.model), { content: '' }, false)
   }
 
@@ -201,7 +234,7 @@ export function useChatGeneration(deps: GenerationDeps) {
     }
   }
 
-  return { ask, regenerate, retry, edit, showVersion, stop, reattach, continueAnswer }
+  return { ask, compare, choose, regenerate, retry, edit, showVersion, stop, stopAnswer, reattach, continueAnswer }
 }
 
 /** Holds a Web Lock named after the answer until the returned function is called, so other tabs know it is followed. */

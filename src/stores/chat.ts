@@ -6,6 +6,7 @@ import { computed, ref, shallowRef, toRaw } from 'vue'
 import { useChatStorage } from '../composables/useChatStorage'
 import { matchesQuery, sortConversations } from '../lib/chat/conversation-list'
 import { threadOf, versionsByMessage } from '../lib/chat/thread'
+import { pendingCompare } from '../lib/compare/group'
 import { planImport } from '../lib/storage/backup-merge'
 import { useChatGeneration } from './chat-generation'
 
@@ -26,6 +27,8 @@ export const useChatStore = defineStore('chat', () => {
   const isStreaming = computed(() => active.value?.messages.some(m => m.status === 'streaming') ?? false)
   /** The branch of the active conversation on screen. */
   const thread = computed(() => active.value ? threadOf(active.value) : [])
+  /** The compare below the branch, waiting for "continue with this answer"; null when none. */
+  const compareOnScreen = computed(() => active.value ? pendingCompare(active.value) : null)
   /** How many versions each message on screen has, and which one it is. */
   const versions = computed(() => {
     // One pass over the raw messages: a 500-message chat must open fast.
@@ -137,6 +140,12 @@ export const useChatStore = defineStore('chat', () => {
       generation.stop(active.value)
   }
 
+  /** Asks 2 to 4 models at once in the active conversation (a new one if none). */
+  async function compare(text: string, models: string[]): Promise<void> {
+    if (text.trim() && !isStreaming.value)
+      await generation.compare(active.value ?? newConversation(), text, models)
+  }
+
   const inConversationOf = (messageId: string, action: (conversation: Conversation) => Promise<void> | void) => {
     const conversation = conversations.value.find(c => c.messages.some(m => m.id === messageId))
     return conversation ? action(conversation) : undefined
@@ -193,5 +202,10 @@ export const useChatStore = defineStore('chat', () => {
     edit: (messageId: string, text: string) => inConversationOf(messageId, c => generation.edit(c, messageId, text)),
     showVersion: (messageId: string) => inConversationOf(messageId, c => generation.showVersion(c, messageId)),
     stop,
+    compareOnScreen,
+    compare,
+    chooseAnswer: (messageId: string) => inConversationOf(messageId, c => generation.choose(c, messageId)),
+    /** Stops one answer (a compare column); the others go on. */
+    stopAnswer: (messageId: string) => inConversationOf(messageId, c => c.messages.filter(m => m.id === messageId).forEach(generation.stopAnswer)),
   }
 })

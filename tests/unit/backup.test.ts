@@ -24,8 +24,8 @@ function fullConversation(): Conversation {
     leafId: 'a2',
     settings: { systemPrompt: '한국어로 답하세요.', temperature: 0.7, topP: 1, maxTokens: 512 },
     messages: [
-      msg('u1', { content: '이번 주 서울 날씨는?', model: 'gpt-4.1', parentId: null }),
-      msg('a1', { role: 'assistant', content: '첫 답', status: 'error', parentId: 'u1', error: { type: 'http', code: 'rate_limited', message: 'slow down', status: 429, retryAfterSeconds: 3 } }),
+      msg('u1', { content: '이번 주 서울 날씨는?', model: 'gpt-4.1', parentId: null, compareModels: ['gpt-4.1', 'claude-sonnet-4'] }),
+      msg('a1', { role: 'assistant', content: '첫 답', status: 'error', parentId: 'u1', requestedModel: 'claude-sonnet-4', error: { type: 'http', code: 'rate_limited', message: 'slow down', status: 429, retryAfterSeconds: 3 } }),
       msg('a2', {
         role: 'assistant',
         content: '맑아요.\n\n```js\nconsole.log(1)\n```',
@@ -154,6 +154,7 @@ describe('malformed files are refused, listing every problem with its path', () 
         { id: 'm1', role: 'system', content: 1, status: 'pending', createdAt: 1 },
         { id: 'm2', role: 'assistant', content: 'x'.repeat(10_000_001), status: 'done', createdAt: Number.NaN, stopped: 1, parentId: 7, model: 'm'.repeat(201) },
         { id: 'm3', role: 'assistant', content: '', status: 'error', createdAt: 1, error: { type: 'boom', message: 'x' }, usage: { prompt_tokens: 1.5, completion_tokens: 1 }, timing: { endedAt: 1 } },
+        { id: 'm4', role: 'user', content: 'compare', status: 'done', createdAt: 1, compareModels: ['gpt-4.1', 7] },
       ],
     }])).toEqual([
       'conversations[0].messages[0]: must be an object',
@@ -170,6 +171,7 @@ describe('malformed files are refused, listing every problem with its path', () 
       'conversations[0].messages[3].error.type: must be one of "http", "timeout", "network", "protocol"',
       'conversations[0].messages[3].error.code: is required',
       'conversations[0].messages[3].timing.sentAt: is required',
+      'conversations[0].messages[4].compareModels[1]: must be a string',
     ])
   })
 

@@ -12,6 +12,10 @@ export interface ChatMessageRecord {
   createdAt: number
   /** The model that was asked (user turns) or that served the answer (assistant turns). */
   model?: string
+  /** A compare question: these models answer it side by side, each as a sibling version. */
+  compareModels?: string[]
+  /** A compare answer: the model asked, kept apart from the one that served (after failover) and for Retry. */
+  requestedModel?: string
   finishReason?: string
   usage?: Usage
   /** Set when the user pressed Stop; the partial answer is kept. */

@@ -85,7 +85,27 @@ function readMessage(source: JsonObject, path: string, problems: BackupProblem[]
       ? source.parentId
       : typeof source.parentId === 'string' ? f.string('parentId', ID) : f.fail('parentId', 'notParentId'),
     timing: nested('timing', readTiming),
+    compareModels: readCompareModels(source, path, problems),
+    requestedModel: f.string('requestedModel', SHORT),
   })
+}
+
+/** The models of a compare question: a list of model names, each a short string. */
+function readCompareModels(source: JsonObject, path: string, problems: BackupProblem[]): string[] | undefined {
+  const value = source.compareModels
+  if (value === undefined || value === null)
+    return undefined
+  if (!Array.isArray(value)) {
+    problems.push(problem(`${path}.compareModels`, 'notArray'))
+    return undefined
+  }
+  const models = value.filter((model, i) => {
+    const ok = typeof model === 'string' && model !== '' && model.length <= BACKUP_LIMITS.shortChars
+    if (!ok)
+      problems.push(problem(`${path}.compareModels[${i}]`, 'notString'))
+    return ok
+  })
+  return models as string[]
 }
 
 function readTiming(source: JsonObject, path: string, problems: BackupProblem[]): ChatMessageRecord['timing'] {
