@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process'
 import type { RunResult, RunSpec } from './relay/load'
 import type { Target } from './relay/paths'
-import type { RunRecord } from './relay/report'
+import type { RssPeak, RunRecord } from './relay/report'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, release, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +14,8 @@ import { findNginx, startNginx } from './relay/nginx'
 import { list, num, opt, options, relayBundle, relayEnv } from './relay/options'
 import { forkTs, reply, startRelay, startUpstream } from './relay/paths'
 import { killChildrenOnExit, memoryMb, stop } from './relay/procs'
-import { budgets, percentile, summarize, table } from './relay/report'
+import { budgets, summarize, table } from './relay/report'
+import { percentile } from './relay/stats'
 
 const levels = list(opt('levels')).map(Number)
 const reps = num('reps')
@@ -23,6 +24,16 @@ const schedule = { chunks: num('chunks'), intervalMs: num('interval'), thinkMs: 
 const started = performance.now()
 const loadAtStart = loadavg()
 const log = (text: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${text}\n`)
+
+/** Summed RSS of these processes in MB; null for none, or when one is gone (a crashed proxy must not end the run). */
+function rssMb(pids: number[]): number | null {
+  try {
+    return pids.length ? pids.reduce((mb, pid) => mb + memoryMb(pid).rss, 0) : null
+  }
+  catch {
+    return null
+  }
+}
 
 async function main(): Promise<void> {
   killChildrenOnExit()
@@ -61,7 +72,8 @@ async function main(): Promise<void> {
   upstream.child.send({ type: 'guard', guard })
   await sleep(1000)
   const idleMb = memoryMb(relay.child.pid!).rss
-  const nginxIdleMb = targets.find(t => t.name === 'nginx')?.pids.reduce((mb, pid) => mb + memoryMb(pid).rss, 0) ?? null
+  const nginxPids = targets.find(t => t.name === 'nginx')?.pids ?? []
+  const nginxIdleMb = rssMb(nginxPids)
 
   const load = forkTs('load.ts', 'load generator')
   let nextId = 0
@@ -91,29 +103,34 @@ async function main(): Promise<void> {
     await run(spec(t, { concurrency: 32, requestsPerClient: 1, warmupPerClient: 0, rampMs: 200 }))
   log(`warmed up ${targets.map(t => t.name).join(', ')}`)
 
-  const memory = { idleMb, nginxIdleMb, peakLevelsMb: 0, peakBigMb: 0, idleAfterMb: 0 }
-  let phasePeak: 'peakLevelsMb' | 'peakBigMb' = 'peakLevelsMb'
+  // RSS every 100 ms, kept as the peak of the level running (all its reps and paths).
+  const memory = { idleMb, nginxIdleMb, peakLevelsMb: 0, peakBigMb: 0, idleAfterMb: 0, nginxIdleAfterMb: null as number | null, peaks: [] as RssPeak[] }
+  let level: RssPeak | undefined
   const sampler = setInterval(() => {
-    if (relay.child.exitCode === null)
-      memory[phasePeak] = Math.max(memory[phasePeak], memoryMb(relay.child.pid!).rss)
+    if (!level)
+      return
+    level.relayMb = Math.max(level.relayMb, rssMb([relay.child.pid!]) ?? 0)
+    level.nginxMb = Math.max(level.nginxMb, rssMb(nginxPids) ?? 0)
   }, 100)
   const records: RunRecord[] = []
   const measure = async (phase: RunRecord['phase'], concurrency: number, names: string[], s: Partial<RunSpec>) => {
     const chosen = targets.filter(t => names.includes(t.name))
+    memory.peaks.push(level = { phase, concurrency, relayMb: 0, nginxMb: 0 })
     for (let rep = 0; rep < reps; rep++) {
       // Rotate the order every rep so drift and noise do not always favour the same path.
       for (const t of chosen.map((_, i) => chosen[(i + rep) % chosen.length]!)) {
         const result = await run(spec(t, { concurrency, ...s }))
         records.push({ phase, concurrency, rep, path: t.name, result })
         const ttft = (p: number) => percentile(result.ttftMs, p).toFixed(2)
-        log(`c=${concurrency} rep ${rep + 1}/${reps} ${t.name.padEnd(6)} ${result.ttftMs.length} samples, TTFT p50 ${ttft(50)} p99 ${ttft(99)} ms, CPU ${result.proxyCpuMs.toFixed(0)} ms, ${result.peakStreaming} streaming at once, ${result.errors} errors`)
+        // A run without gaps (a 1-chunk answer) has NaN percentiles, which JSON over IPC makes null.
+        const gap = (p: 'p50' | 'p99') => result.gapMs.count > 0 ? result.gapMs[p].toFixed(2) : '-'
+        log(`c=${concurrency} rep ${rep + 1}/${reps} ${t.name.padEnd(6)} ${result.ttftMs.length} samples, TTFT p50 ${ttft(50)} p99 ${ttft(99)} ms, gap p50 ${gap('p50')} p99 ${gap('p99')} ms, CPU ${result.proxyCpuMs.toFixed(0)} ms, ${result.peakStreaming} streaming at once, ${result.exact}/${result.complete} exact, ${result.errors} errors`)
       }
     }
   }
   for (const c of levels)
     await measure('levels', c, list(opt('paths')), { seconds: num('seconds'), rampMs: schedule.thinkMs + schedule.chunks * schedule.intervalMs })
   if (big > 0) {
-    phasePeak = 'peakBigMb'
     const chunks = num('big-chunks')
     await reply(upstream.child, 'schedule', { type: 'schedule', chunks, intervalMs: num('big-interval') })
     await measure('big', big, list(opt('big-paths')), { requestsPerClient: 1, warmupPerClient: 0, rampMs: num('big-ramp'), expectedChunks: chunks })
@@ -121,12 +138,16 @@ async function main(): Promise<void> {
   clearInterval(sampler)
   await sleep(1000)
   memory.idleAfterMb = memoryMb(relay.child.pid!).rss
+  memory.nginxIdleAfterMb = rssMb(nginxPids)
+  const peakOf = (phase: RssPeak['phase']) => Math.max(0, ...memory.peaks.filter(p => p.phase === phase).map(p => p.relayMb))
+  memory.peakLevelsMb = peakOf('levels')
+  memory.peakBigMb = peakOf('big')
   // In order, and gently: the relay flushes a --cpu-prof profile on SIGTERM.
   const profiling = opt('relay-node-args').includes('prof')
   for (const child of [load, relay.child, nginxChild, upstream.child])
     await (child && stop(child, 'SIGTERM', child === relay.child && profiling ? 40_000 : 3000))
 
-  const summaries = summarize(records)
+  const summaries = summarize(records, memory.peaks)
   const checks = budgets(summaries, memory, big)
   const mb = (n: number | null) => n === null ? '-' : `${n.toFixed(1)} MB`
   process.stdout.write(`\nSori relay benchmark, ${new Date().toISOString()}: ${reps} runs per row, medians of runs; times in ms\n`)
@@ -138,7 +159,10 @@ async function main(): Promise<void> {
     process.stdout.write(`note: the load generator reached ${s.loadCpuPercent.toFixed(0)}% of a core at ${s.concurrency} streams (${s.path}): it may limit that row\n`)
   for (const s of summaries.filter(s => s.errors > 0))
     process.stdout.write(`errors, ${s.path} at ${s.concurrency}: ${JSON.stringify(s.errorKinds)}\n`)
-  process.stdout.write(`relay RSS: idle after start ${mb(memory.idleMb)}, peak ${mb(memory.peakLevelsMb)} (levels)${big > 0 ? ` / ${mb(memory.peakBigMb)} (${big} streams)` : ''}, idle after load ${mb(memory.idleAfterMb)}; nginx idle ${mb(memory.nginxIdleMb)}\n`)
+  for (const s of summaries.filter(s => s.mismatch))
+    process.stdout.write(`fidelity, ${s.path} at ${s.concurrency}, first mismatch: ${s.mismatch}\n`)
+  const peaks = memory.peaks.map(p => `${mb(p.relayMb)} at ${p.concurrency}${p.phase === 'big' ? ' (one request each)' : ''}`).join(', ')
+  process.stdout.write(`relay RSS: idle after start ${mb(memory.idleMb)}; peak ${peaks || '-'}; idle after load ${mb(memory.idleAfterMb)}. nginx idle ${mb(memory.nginxIdleMb)} before, ${mb(memory.nginxIdleAfterMb)} after\n`)
   process.stdout.write(`relay log: ${relay.log.lines} lines, ${relay.log.warnings} warnings, ${relay.log.errors} errors\n\nBudgets (DESIGN.md section 6):\n`)
   for (const b of checks)
     process.stdout.write(`  ${b.verdict.toUpperCase().padEnd(4)} ${b.what}: ${b.measured} (budget ${b.budget})\n`)

@@ -6,8 +6,10 @@ import type { Sample } from './request'
 import { Agent } from 'node:http'
 import process from 'node:process'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { BENCH_MODEL } from './answer'
 import { sumCpuMs } from './procs'
 import { oneRequest, tally } from './request'
+import { percentile } from './stats'
 
 export interface RunSpec {
   url: string
@@ -39,6 +41,17 @@ export interface RunResult {
   /** Time to the first data event with content, per successful request started in the tally, ms. */
   ttftMs: number[]
   totalMs: number[]
+  /**
+   * Inter-chunk gaps: time between consecutive content events of one stream as the client
+   * received them, for every gap that ended in the window (all streams, failed ones too), ms.
+   * Only the percentiles travel: a run at 256 streams has about 100,000 gaps per window second.
+   */
+  gapMs: { count: number, p50: number, p99: number, max: number }
+  /** Streams of the run that arrived complete (`[DONE]`, no error), and those byte-for-byte as the mock sent them. */
+  complete: number
+  exact: number
+  /** The run's first fidelity mismatch, described, if any. */
+  mismatch?: string
   /** Streams completed, SSE data events and bytes received during the tally. */
   streamsDone: number
   events: number
@@ -64,14 +77,14 @@ async function clients(spec: RunSpec, agent: Agent, body: string, expected: numb
   return samples
 }
 
-const bodyOf = (maxTokens?: number) => JSON.stringify({ model: 'bench-model', stream: true, ...(maxTokens ? { max_tokens: maxTokens } : {}), messages: [{ role: 'user', content: 'Write two hundred tokens about relays.' }] })
+const bodyOf = (maxTokens?: number) => JSON.stringify({ model: BENCH_MODEL, stream: true, ...(maxTokens ? { max_tokens: maxTokens } : {}), messages: [{ role: 'user', content: 'Write two hundred tokens about relays.' }] })
 
 export async function run(spec: RunSpec): Promise<RunResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: spec.concurrency, keepAliveMsecs: 30_000 })
   try {
     if (spec.warmupPerClient > 0)
       await clients({ ...spec, rampMs: 0 }, agent, bodyOf(4), 4, k => k < spec.warmupPerClient)
-    Object.assign(tally, { measuring: false, events: 0, bytes: 0, streamsDone: 0, open: 0, peakOpen: 0, streaming: 0, peakStreaming: 0 })
+    Object.assign(tally, { measuring: false, events: 0, bytes: 0, streamsDone: 0, open: 0, peakOpen: 0, streaming: 0, peakStreaming: 0, gaps: [] })
     let cpu = 0
     let upstreamCpu = 0
     let t0 = 0
@@ -117,6 +130,10 @@ export async function run(spec: RunSpec): Promise<RunResult> {
       errorKinds,
       ttftMs: measured.map(s => s.ttft),
       totalMs: measured.map(s => s.total),
+      gapMs: { count: tally.gaps.length, p50: percentile(tally.gaps, 50), p99: percentile(tally.gaps, 99), max: percentile(tally.gaps, 100) },
+      complete: samples.filter(s => s.complete).length,
+      exact: samples.filter(s => s.exact).length,
+      mismatch: samples.find(s => s.mismatch)?.mismatch,
       streamsDone: tally.streamsDone,
       events: tally.events,
       bytes: tally.bytes,

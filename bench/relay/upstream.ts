@@ -1,8 +1,8 @@
 // A fast mock OpenAI-compatible upstream on plain node:http, so it is never the bottleneck.
-// `POST /v1/chat/completions` streams a role chunk, N content chunks (~40 bytes of content
-// each), a finish chunk (and a usage chunk when asked) and `data: [DONE]`, on a fixed schedule:
-// the role and first content chunk at `thinkMs`, then one chunk every `intervalMs`, timed from
-// the request's arrival so bursts do not accumulate drift. `max_tokens` caps N (warm-ups).
+// `POST /v1/chat/completions` streams the answer of answer.ts (a role chunk, N content chunks of
+// 40 bytes of content each, a finish chunk, a usage chunk when asked, `data: [DONE]`) on a fixed
+// schedule: the role and first content chunk at `thinkMs`, then one chunk every `intervalMs`,
+// timed from the request's arrival so bursts do not accumulate drift. `max_tokens` caps N.
 // Run alone: `tsx bench/relay/upstream.ts [--port 0] [--chunks 200] [--interval 5] [--think 0]`.
 // Forked by bench/relay.ts, it reports its URL and takes schedule changes over IPC.
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -11,23 +11,12 @@ import { Buffer } from 'node:buffer'
 import { createServer } from 'node:http'
 import process from 'node:process'
 import { parseArgs } from 'node:util'
+import { answerData } from './answer'
 
 export interface Schedule { chunks: number, intervalMs: number, thinkMs: number }
 
-const TEXT = 'The quick brown fox jumps over the lazy dog while a relay forwards every token it is given. '
-const CONTENT_BYTES = 40
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, chunks: { type: 'string', default: '200' }, interval: { type: 'string', default: '5' }, think: { type: 'string', default: '0' } } })
 const schedule: Schedule = { chunks: Number(values.chunks), intervalMs: Number(values.interval), thinkMs: Number(values.think) }
-
-function frame(model: string, choice: object | null, usage?: object): string {
-  const chunk = { id: 'chatcmpl-bench0123456789', object: 'chat.completion.chunk', created: 1_750_000_000, model, system_fingerprint: 'fp_bench', choices: choice ? [choice] : [], ...(usage ? { usage } : {}) }
-  return `data: ${JSON.stringify(chunk)}\n\n`
-}
-
-function content(i: number): string {
-  const start = (i * CONTENT_BYTES) % TEXT.length
-  return (TEXT + TEXT).slice(start, start + CONTENT_BYTES)
-}
 
 /** Frames are built once per model and chunk count, then reused: the mock does almost no work per chunk. */
 const cache = new Map<string, Buffer[]>()
@@ -35,13 +24,7 @@ function framesFor(model: string, n: number, usage: boolean): Buffer[] {
   const key = `${model}\0${n}\0${usage}`
   let frames = cache.get(key)
   if (!frames) {
-    const text: string[] = [frame(model, { index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null })]
-    for (let i = 0; i < n; i++)
-      text.push(frame(model, { index: 0, delta: { content: content(i) }, logprobs: null, finish_reason: null }))
-    text.push(frame(model, { index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }))
-    if (usage)
-      text.push(frame(model, null, { prompt_tokens: 12, completion_tokens: n, total_tokens: 12 + n }))
-    text.push('data: [DONE]\n\n')
+    const text = answerData(model, n, usage).map(data => `data: ${data}\n\n`)
     // The role chunk and the first content chunk leave together, as the first write.
     frames = [Buffer.from(text[0]! + text[1]!), ...text.slice(2).map(t => Buffer.from(t))]
     cache.set(key, frames)
