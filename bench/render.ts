@@ -4,7 +4,8 @@
 // Frames are simulated back to back (one task each) at 60 Hz worth of tokens:
 // 100 tokens/s is 1.67 tokens per frame, "fast" is 3,000 tokens/s (50 per frame).
 // Options: --tokens N (50000), --naive-every N (time every n-th naive frame, 200),
-// --from N (start with N tokens already rendered: quick runs at the end of a long answer).
+// --from N (start with N tokens already rendered: quick runs at the end of a long answer),
+// --feed chunks (the streaming renderer gets only the new text, not the whole answer each frame).
 import type { RunOptions, RunResult } from './render/page'
 import type { FrameTimes } from './render/trace'
 import { cpus, loadavg } from 'node:os'
@@ -17,10 +18,11 @@ import { generateTokens } from './render/content'
 import { frameTimes, TRACE_CATEGORIES } from './render/trace'
 import { fixed, max, percentile, table } from './ui/stats'
 
-const { values } = parseArgs({ options: { 'tokens': { type: 'string', default: '50000' }, 'naive-every': { type: 'string', default: '200' }, 'from': { type: 'string', default: '0' } } })
+const { values } = parseArgs({ options: { 'tokens': { type: 'string', default: '50000' }, 'naive-every': { type: 'string', default: '200' }, 'from': { type: 'string', default: '0' }, 'feed': { type: 'string', default: 'text' } } })
 const TOKENS = Number(values.tokens)
 const NAIVE_EVERY = Number(values['naive-every'])
 const FROM = Number(values.from)
+const FEED = values.feed === 'chunks' ? 'chunks' : 'text'
 const PAGE = fileURLToPath(new URL('./render/page.ts', import.meta.url))
 const log = (text: string) => process.stderr.write(`${text}\n`)
 
@@ -78,9 +80,9 @@ async function main(): Promise<void> {
     await page.setContent(`<!doctype html><meta charset="utf-8"><style>${STYLE}</style><main></main>`)
     await page.addScriptTag({ content: script })
     const runs: [string, RunOptions][] = [
-      ['streaming, 100 tokens/s', { mode: 'streaming', tokensPerFrame: 100 / 60, sampleEvery: 1, from: FROM }],
+      ['streaming, 100 tokens/s', { mode: 'streaming', tokensPerFrame: 100 / 60, sampleEvery: 1, from: FROM, feed: FEED }],
       ['naive, 100 tokens/s', { mode: 'naive', tokensPerFrame: 100 / 60, sampleEvery: NAIVE_EVERY, from: FROM }],
-      ['streaming, 3,000 tokens/s', { mode: 'streaming', tokensPerFrame: 50, sampleEvery: 1, from: FROM }],
+      ['streaming, 3,000 tokens/s', { mode: 'streaming', tokensPerFrame: 50, sampleEvery: 1, from: FROM, feed: FEED }],
       ['naive, 3,000 tokens/s', { mode: 'naive', tokensPerFrame: 50, sampleEvery: Math.max(1, Math.round(NAIVE_EVERY / 30)), from: FROM }],
     ]
     const rows: Row[] = []
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
       rows.push({ name, result, cpu })
       log(`${name}: ${result.frameCount} frames, ${result.frames.length} timed (${all({ name, result, cpu }).length} frame tasks traced), ${result.longTasks.length} long tasks by wall clock`)
     }
-    process.stdout.write(`\nChromium ${browser.version()}, ${tokens.length} tokens (${tokens.join('').length} characters), load average ${loadavg().map(l => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs.\n`)
+    process.stdout.write(`\nChromium ${browser.version()}, feed ${FEED}, ${tokens.length} tokens (${tokens.join('').length} characters), load average ${loadavg().map(l => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs.\n`)
     process.stdout.write('Main-thread CPU ms per frame (render, style and layout; one task per frame), wall-clock p50 for reference; "first/last 1k" = p99 while the answer had under 1,000 tokens / its last 1,000 tokens; total in CPU seconds for the whole answer.\n\n')
     process.stdout.write(`${table(['run', 'wall p50', 'p50', 'p95', 'p99', 'max', 'p99 first 1k', 'p99 last 1k', 'tasks > 50 ms', 'total s'], rows.map(summarize))}\n`)
     for (const speed of ['100 tokens/s', '3,000 tokens/s']) {

@@ -1,6 +1,7 @@
 import type { MaybeRefOrGetter, Ref } from 'vue'
 import type { MarkdownImageOptions, StreamingMarkdown } from '../lib/markdown'
 import { computed, onScopeDispose, toValue, watch } from 'vue'
+import { inNextFrame } from './frame-batch'
 import { useMarkdownModule } from './useMarkdown'
 
 export interface UseStreamingMarkdownOptions {
@@ -35,16 +36,12 @@ export interface UseStreamingMarkdownReturn {
 export function useStreamingMarkdown(options: UseStreamingMarkdownOptions): UseStreamingMarkdownReturn {
   const markdown = useMarkdownModule()
   let renderer: StreamingMarkdown | null = null
-  let frame: number | null = null
-
-  function cancelFrame(): void {
-    if (frame !== null)
-      cancelAnimationFrame(frame)
-    frame = null
-  }
+  /** Cancels the render waiting for the next frame, if any. */
+  let cancelFrame: (() => void) | null = null
 
   function render(): void {
-    cancelFrame()
+    cancelFrame?.()
+    cancelFrame = null
     if (!renderer)
       return
     renderer.setText(toValue(options.source))
@@ -56,8 +53,9 @@ export function useStreamingMarkdown(options: UseStreamingMarkdownOptions): UseS
   }
 
   function schedule(): void {
-    if (frame === null && document.visibilityState !== 'hidden')
-      frame = requestAnimationFrame(render)
+    // Every answer streaming on screen renders in the same frame (see frame-batch.ts).
+    if (cancelFrame === null && document.visibilityState !== 'hidden')
+      cancelFrame = inNextFrame(render)
   }
 
   watch([options.target, markdown, () => toValue(options.images)], ([element, module, images], previous) => {
@@ -75,7 +73,7 @@ export function useStreamingMarkdown(options: UseStreamingMarkdownOptions): UseS
   document.addEventListener('visibilitychange', render)
   onScopeDispose(() => {
     document.removeEventListener('visibilitychange', render)
-    cancelFrame()
+    cancelFrame?.()
     renderer?.dispose()
     renderer = null
   })

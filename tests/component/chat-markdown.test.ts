@@ -1,6 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import ChatMarkdown from '../../src/components/chat/ChatMarkdown.vue'
+import { loadCodeHighlighter } from '../../src/composables/useCodeHighlight'
 import { loadMarkdownRenderer } from '../../src/composables/useMarkdown'
 import { mountWithStores } from './mount'
 
@@ -21,10 +22,14 @@ let render: (markdown: string) => string
 beforeAll(async () => {
   render = (await loadMarkdownRenderer()).render
 })
+// Idle callbacks (code highlighting) never run unless a test lets them: the rest compare exact HTML.
+let idleCallbacks: IdleRequestCallback[] = []
 beforeEach(() => {
   frames = []
+  idleCallbacks = []
   vi.stubGlobal('requestAnimationFrame', vi.fn((callback: FrameRequestCallback) => frames.push(callback)))
   vi.stubGlobal('cancelAnimationFrame', vi.fn())
+  vi.stubGlobal('requestIdleCallback', vi.fn((callback: IdleRequestCallback) => idleCallbacks.push(callback)))
 })
 afterEach(() => {
   setVisibility('visible')
@@ -112,5 +117,49 @@ describe('chat markdown in history', () => {
     await flushPromises()
     expect(writeText).toHaveBeenCalledWith('echo "hi" && ls <dir>\n')
     expect(button.text()).toBe('Copied')
+  })
+})
+
+describe('chat markdown code highlighting', () => {
+  /** Lets the page go idle until every finished code block has been highlighted. */
+  async function idleUntilHighlighted(): Promise<void> {
+    vi.stubGlobal('requestIdleCallback', vi.fn((callback: IdleRequestCallback) => {
+      queueMicrotask(() => callback({ didTimeout: false, timeRemaining: () => 50 }))
+    }))
+    idleCallbacks.splice(0).forEach(callback => callback({ didTimeout: false, timeRemaining: () => 50 }))
+    await flushPromises()
+    await (await loadCodeHighlighter()).settled()
+  }
+
+  it('colours finished code in idle time, and the copy button still copies the plain code', async () => {
+    const writeText = vi.fn(() => Promise.resolve())
+    vi.stubGlobal('navigator', { clipboard: { writeText } })
+    const code = 'const a = 1 < 2 // <b>&amp;</b>\n'
+    const { wrapper, root } = mountMarkdown(`\`\`\`ts\n${code}\`\`\`\n\n\`\`\`klingon\nqapla\n\`\`\``, false)
+    await flushPromises()
+    expect(root().querySelector('.hljs-keyword')).toBeNull()
+
+    await idleUntilHighlighted()
+    const [ts, unknown] = Array.from(root().querySelectorAll('code'))
+    expect(ts?.querySelector('.hljs-keyword')?.textContent).toBe('const')
+    expect(ts?.textContent).toBe(code)
+    expect(unknown?.innerHTML).toBe('qapla\n')
+    await wrapper.get('[data-testid="copy-code"]').trigger('click')
+    expect(writeText).toHaveBeenCalledWith(code)
+  })
+
+  it('leaves a code block plain while it streams and colours it once the answer ends', async () => {
+    const { wrapper, root } = mountMarkdown('```py\n', true)
+    await flushPromises()
+    for (const source of ['```py\nx = 1\n', '```py\nx = 1\nprint(x)\n']) {
+      await wrapper.setProps({ source })
+      runFrame()
+      await idleUntilHighlighted()
+      expect(root().querySelector('[class^="hljs-"]')).toBeNull()
+    }
+    await wrapper.setProps({ streaming: false })
+    await idleUntilHighlighted()
+    expect(root().querySelector('.hljs-built_in')?.textContent).toBe('print')
+    expect(root().querySelector('code')?.textContent).toBe('x = 1\nprint(x)\n')
   })
 })

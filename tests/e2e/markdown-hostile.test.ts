@@ -170,6 +170,23 @@ describe.skipIf(!chromiumPath)('hostile Markdown streamed into the real app, und
       .toEqual(['require-trusted-types-for trusted-types-sink', `frame-src ${stack.relay.url}/healthz`])
   })
 
+  // Highlighted HTML goes through the same sanitizer and Trusted Types policy as the answer.
+  it('colours a finished code block of hostile HTML without a violation, keeping its text', async () => {
+    const { page } = watch
+    const index = hostileInputs.findIndex(input => input.name === 'cut inside a fenced html block')
+    await ask(page, `#${index} highlighted`)
+    const code = page.locator('[data-role="assistant"][data-status="done"] pre code.hljs')
+    await expect.poll(() => code.count()).toBe(1)
+    expect(await code.locator('[class^="hljs-"]').count()).toBeGreaterThan(0)
+    expect(await code.textContent()).toBe('<img src=x onerror=alert(1)>\n')
+    const seen = await report(page)
+    expect(seen.dom).toEqual([])
+    expect(seen.csp).toEqual([])
+    expect(watch.dialogs).toEqual([])
+    expect(watch.errors).toEqual([])
+    expect(watch.foreignRequests).toEqual([])
+  })
+
   it.each(groups)('%s: no script runs, nothing leaves for another host, no forbidden attribute reaches the DOM', async (_label, start) => {
     const { page } = watch
     const inputs = hostileInputs.slice(start, start + GROUP_SIZE)

@@ -40,15 +40,31 @@ export interface Purifier {
 
 /**
  * Creates a sanitizer bound to `window`. Each call builds its own DOMPurify
- * instance, so the hook registered here never leaks into other users of DOMPurify.
+ * instances, so the hook registered here never leaks into other users of DOMPurify.
  * Throws when DOMPurify cannot work with `window`: an unsupported DOMPurify
  * returns its input unchanged, and this must fail closed instead.
  */
 export function createPurifier(window: MarkdownWindow, options: { imageHosts?: readonly string[] } = {}): Purifier {
+  // Under `require-trusted-types-for 'script'` DOMPurify needs a policy to parse its input.
+  const config: Config = { ...CONFIG, TRUSTED_TYPES_POLICY: markdownPolicy(window) ?? undefined }
+  const toHtml = configuredPurify(window, config, options.imageHosts ?? [])
+  const toFragment = configuredPurify(window, { ...config, RETURN_DOM_FRAGMENT: true }, options.imageHosts ?? [])
+  return {
+    toHtml: html => toHtml.sanitize(html),
+    toFragment: html => toFragment.sanitize(html) as unknown as DocumentFragment,
+  }
+}
+
+/**
+ * One DOMPurify instance with the URL hook and a fixed configuration. The
+ * configuration is parsed once by `setConfig`: passed to every `sanitize` call,
+ * it would be parsed and its allowlists copied again each time, which cost about
+ * as much as sanitizing a streamed block. Hence one instance per output kind.
+ */
+function configuredPurify(window: MarkdownWindow, config: Config, imageHosts: readonly string[]): ReturnType<typeof DOMPurify> {
   const purify = DOMPurify(window)
   if (!purify.isSupported)
     throw new Error('DOMPurify is not supported by the given window')
-  const imageHosts = options.imageHosts ?? []
 
   purify.addHook('afterSanitizeAttributes', (node) => {
     for (const name of URL_ATTRIBUTES) {
@@ -75,14 +91,8 @@ export function createPurifier(window: MarkdownWindow, options: { imageHosts?: r
       node.setAttribute('referrerpolicy', 'no-referrer')
     }
   })
-
-  // Under `require-trusted-types-for 'script'` DOMPurify needs a policy to parse its input.
-  const config: Config = { ...CONFIG, TRUSTED_TYPES_POLICY: markdownPolicy(window) ?? undefined }
-  const fragmentConfig = { ...config, RETURN_DOM_FRAGMENT: true } as const
-  return {
-    toHtml: html => purify.sanitize(html, config),
-    toFragment: html => purify.sanitize(html, fragmentConfig),
-  }
+  purify.setConfig(config)
+  return purify
 }
 
 /** Creates an HTML-string sanitizer bound to `window`; see `createPurifier`. */

@@ -47,7 +47,8 @@ interface FollowedFence { open: OpenFence, block: Block, node: Text }
  * arrives later). The open tail is lexed again on each flush and only its changed
  * blocks are rendered; inside an open code fence new text goes straight into
  * the code's text node. Every flush shows what `createMarkdownRenderer().render`
- * shows for `repairMarkdown(text)`, and `finish` what it shows for `text`.
+ * shows for `repairMarkdown(text)`, and `finish` what it shows for `text`; in a
+ * long answer, old blocks sit inside plain `div.md-group` wrappers (see block-view.ts).
  */
 export function createStreamingMarkdown(options: StreamingMarkdownOptions): StreamingMarkdown {
   const { container } = options
