@@ -21,6 +21,11 @@ describe.skipIf(!chromiumPath)('korean input through a real IME composition', ()
   it('does not send on the Enter that commits a syllable, and sends on the next one', async () => {
     const page = await browser.newPage({ locale: 'ko-KR' })
     await page.goto(relay.url)
+    await expect.poll(() => page.getByTestId('model-picker').inputValue()).toBe('gpt-4.1')
+    // When the composition ended, in page time: the next Enter is a person's, well after it.
+    await page.evaluate(() => document.addEventListener('compositionend', () => {
+      (window as { compositionEndedAt?: number }).compositionEndedAt = performance.now()
+    }, true))
     const composer = page.getByTestId('composer')
     await composer.click()
     await composer.pressSequentially('안녕')
@@ -37,6 +42,9 @@ describe.skipIf(!chromiumPath)('korean input through a real IME composition', ()
     expect(mock.requests).toHaveLength(0)
     expect(await page.locator('[data-role="user"]').count()).toBe(0)
 
+    // A busy page can handle the commit and this Enter back to back, inside the 50 ms in which
+    // the app swallows the Enter some browsers deliver after compositionend; a person is slower.
+    await page.waitForFunction(() => performance.now() - ((window as { compositionEndedAt?: number }).compositionEndedAt ?? 0) > 100)
     await composer.press('Enter')
     await page.locator('[data-role="assistant"][data-status="done"]').waitFor()
     expect(mock.requests).toHaveLength(1)
