@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { RelayError } from '../errors'
+import { bearerToken } from './bearer'
 
 /**
  * Requires `Authorization: Bearer <token>` with one of `tokens`; lets every
@@ -9,7 +10,7 @@ export function accessToken(tokens: readonly string[]): MiddlewareHandler {
   return async (c, next) => {
     if (tokens.length === 0 || c.req.method === 'OPTIONS')
       return next()
-    const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('Authorization') ?? '')?.[1] ?? ''
+    const presented = bearerToken(c) ?? ''
     // Check every token so the time taken does not reveal which one nearly matched.
     let valid = false
     for (const token of tokens)

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { RelayError } from '../errors'
+import { bearerToken, tokenDigest } from './bearer'
 
 export interface RateLimits {
   /** Sustained rate and largest burst per client; `0` or `Infinity` turns it off. */
@@ -192,12 +193,9 @@ function releaseWhenDone<T>(body: ReadableStream<T>, release: () => void): Reada
  */
 export function clientKey(options: { clientIp: (c: Context) => string | undefined }): (c: Context) => Promise<string> {
   return async (c) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('Authorization') ?? '')?.[1]
-    if (token) {
-      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
-      const hex = Array.from(new Uint8Array(digest).subarray(0, 6), byte => byte.toString(16).padStart(2, '0')).join('')
-      return `token:${hex}`
-    }
+    const token = bearerToken(c)
+    if (token)
+      return `token:${await tokenDigest(token, 6)}`
     // An address is short; a longer "address" (a forged header) must not grow memory.
     return `ip:${options.clientIp(c)?.slice(0, 64) || 'unknown'}`
   }

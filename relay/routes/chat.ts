@@ -136,12 +136,12 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
     const resumeAfter = lastEventIdOf(c)
     if (resumeAfter !== null) {
       return await attach(storeKey, resumeAfter)
-        ?? raise(new RelayError(410, 'stream_expired', 'This answer is no longer kept by the relay; the text received so far is all there is.'))
+        ?? raise(expired())
     }
     const lease = await store.claim(storeKey)
     if (!lease) {
       // Known key: the same question again (a retry, another tab) joins the answer instead of paying for a second one.
-      return await attach(storeKey, 0) ?? raise(new RelayError(410, 'stream_expired', 'This answer is no longer kept by the relay.'))
+      return await attach(storeKey, 0) ?? raise(expired())
     }
     const answer = startAnswer(c, request, () => {})
     try {
@@ -155,8 +155,12 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
     runGeneration({ store, lease, answer: answer.options }).catch((error) => {
       logger.error('stream_log_failed', { requestId: c.get('requestId'), cause: String(error) })
     })
-    return await attach(storeKey, 0) ?? raise(new RelayError(410, 'stream_expired', 'This answer is no longer kept by the relay.'))
+    return await attach(storeKey, 0) ?? raise(expired())
   })
+}
+
+function expired(): RelayError {
+  return new RelayError(410, 'stream_expired', 'This answer is no longer kept by the relay; the text received so far is all there is.')
 }
 
 function raise(error: Error): never {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { RelayError } from '../errors'
+import { bearerToken, tokenDigest } from '../middleware/bearer'
 
 const KEY_PATTERN = /^[\w.:-]{1,128}$/
 
@@ -29,12 +30,6 @@ export function lastEventIdOf(c: Context): number | null {
  * key; with no tokens configured every client shares one scope.
  */
 export async function streamKeyFor(c: Context, key: string): Promise<string> {
-  const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('Authorization') ?? '')?.[1]
-  if (!token)
-    return `open:${key}`
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)))
-  let hex = ''
-  for (const byte of digest.subarray(0, 12))
-    hex += byte.toString(16).padStart(2, '0')
-  return `${hex}:${key}`
+  const token = bearerToken(c)
+  return token ? `${await tokenDigest(token, 12)}:${key}` : `open:${key}`
 }

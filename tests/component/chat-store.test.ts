@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MAX_RECONNECTS } from '../../src/lib/chat/reconnect'
 import { useChatStore } from '../../src/stores/chat'
 import { useSettingsStore } from '../../src/stores/settings'
+import { openStream } from './open-stream'
 
 // The real chat store against a fake relay: fetch is stubbed globally because
 // the transport (fetch-event-source) reads `window.fetch` when it is called.
@@ -14,23 +15,6 @@ function chunk(content: string, finishReason: string | null = null): ChatComplet
 
 function sse(...frames: Array<ChatCompletionChunk | ErrorBody | '[DONE]'>): string {
   return frames.map(frame => `data: ${typeof frame === 'string' ? frame : JSON.stringify(frame)}\n\n`).join('')
-}
-
-/** A stream the test writes to frame by frame; it errors like a real body when the request is aborted. */
-function openStream(signal: AbortSignal | null | undefined) {
-  const encoder = new TextEncoder()
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c
-    },
-  })
-  signal?.addEventListener('abort', () => controller.error(new DOMException('The operation was aborted.', 'AbortError')))
-  return {
-    body,
-    write: (text: string) => controller.enqueue(encoder.encode(text)),
-    close: () => controller.close(),
-  }
 }
 
 type Reply = (signal: AbortSignal | null | undefined) => Response

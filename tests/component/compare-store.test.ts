@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { threadOf } from '../../src/lib/chat/thread'
 import { useChatStore } from '../../src/stores/chat'
 import { useSettingsStore } from '../../src/stores/settings'
+import { openStream } from './open-stream'
 
 // The real chat store asking several models at once, against a fake relay
 // that answers each model from its own script (see chat-store.test.ts).
@@ -11,19 +12,6 @@ import { useSettingsStore } from '../../src/stores/settings'
 function frame(model: string, content: string, finishReason: string | null = null, usage?: Usage): string {
   const chunk: ChatCompletionChunk = { id: 'c', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { content }, finish_reason: finishReason }], ...(usage ? { usage } : {}) }
   return `data: ${JSON.stringify(chunk)}\n\n`
-}
-
-/** A response body the test writes to; it errors like a real one when the request is aborted. */
-function openStream(signal: AbortSignal | null | undefined) {
-  const encoder = new TextEncoder()
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c
-    },
-  })
-  signal?.addEventListener('abort', () => controller.error(new DOMException('The operation was aborted.', 'AbortError')))
-  return { body, write: (text: string) => controller.enqueue(encoder.encode(text)), close: () => controller.close() }
 }
 
 type Stream = ReturnType<typeof openStream>

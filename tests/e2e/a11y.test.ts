@@ -1,29 +1,11 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import type { BrowserStack, RelayProcess } from './harness'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createMockUpstream, reply } from '../fixtures/mock-upstream'
+import { seriousViolations } from './axe'
 import { ask, chromiumOrSkip, startBrowserStack } from './harness'
 
 const chromiumPath = chromiumOrSkip()
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-
-interface AxeViolation { id: string, impact: string | null, help: string, nodes: Array<{ target: string[] }> }
-
-/** Serious and critical accessibility violations on the page, as axe-core finds them. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated over CDP: the page's CSP forbids inline <script>, and its Trusted Types refuse script text.
-  await page.evaluate(axeSource)
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[] }> } }).axe.run(document)
-    return result.violations
-  })
-  return violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
-}
-
 describe.skipIf(!chromiumPath)('accessibility', () => {
   const mock = createMockUpstream(() => reply.text(['## 제목\n\n', '| a | b |\n| - | - |\n| 1 | 2 |\n\n', '```js\nconst x = 1\n```\n\n', '[링크](https://example.com)']))
   let stack: BrowserStack

@@ -1,25 +1,14 @@
 import type { Browser, Page } from 'playwright-core'
 import type { RelayProcess } from './harness'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { chatFrames, createMockUpstream, listen } from '../fixtures/mock-upstream'
+import { seriousViolations } from './axe'
 import { answers, ask, chromiumOrSkip, launchChromium, openChat, startRelay } from './harness'
 
 const chromiumPath = chromiumOrSkip()
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-
-/** Serious and critical axe-core violations on the page (as in a11y.test.ts). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource)
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: Array<{ id: string, impact: string | null, nodes: Array<{ target: string[] }> }> }> } }).axe
-    return (await axe.run(document)).violations
-  })
-  return violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => `${v.id} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)
-}
 
 describe.skipIf(!chromiumPath)('usage and cost in a real browser', () => {
   // 1,000 prompt and 500 completion tokens at $2 and $8 per 1M: $0.006 an answer.
