@@ -206,7 +206,7 @@ export function useChatGeneration(deps: GenerationDeps) {
           reply.reconnecting = undefined
           // Saved with the text it belongs to, so a reload resumes right after it.
           if (reply.resume && eventId !== undefined)
-            reply.resume = { ...reply.resume, lastEventId: eventId }
+            reply.resume.lastEventId = eventId
           save(conversation, reply)
         },
       })
