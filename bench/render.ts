@@ -5,7 +5,8 @@
 // 100 tokens/s is 1.67 tokens per frame, "fast" is 3,000 tokens/s (50 per frame).
 // Options: --tokens N (50000), --naive-every N (time every n-th naive frame, 200),
 // --from N (start with N tokens already rendered: quick runs at the end of a long answer),
-// --feed chunks (the streaming renderer gets only the new text, not the whole answer each frame).
+// --feed text (the renderer gets the whole answer each frame, as a string grown by +=,
+// as the chat did before its text feed; the default, --feed feed, is what the chat does now).
 import type { RunOptions, RunResult } from './render/page'
 import type { FrameTimes } from './render/trace'
 import { cpus, loadavg } from 'node:os'
@@ -18,11 +19,11 @@ import { generateTokens } from './render/content'
 import { frameTimes, TRACE_CATEGORIES } from './render/trace'
 import { fixed, max, percentile, table } from './ui/stats'
 
-const { values } = parseArgs({ options: { 'tokens': { type: 'string', default: '50000' }, 'naive-every': { type: 'string', default: '200' }, 'from': { type: 'string', default: '0' }, 'feed': { type: 'string', default: 'text' } } })
+const { values } = parseArgs({ options: { 'tokens': { type: 'string', default: '50000' }, 'naive-every': { type: 'string', default: '200' }, 'from': { type: 'string', default: '0' }, 'feed': { type: 'string', default: 'feed' } } })
 const TOKENS = Number(values.tokens)
 const NAIVE_EVERY = Number(values['naive-every'])
 const FROM = Number(values.from)
-const FEED = values.feed === 'chunks' ? 'chunks' : 'text'
+const FEED = values.feed === 'text' ? 'text' : 'feed'
 const PAGE = fileURLToPath(new URL('./render/page.ts', import.meta.url))
 const log = (text: string) => process.stderr.write(`${text}\n`)
 

@@ -1,5 +1,6 @@
 // Runs inside Chromium (bundled by bench/render.ts): streams tokens into the
 // renderer, one simulated animation frame per task, and times each frame.
+import { createTextFeed } from '../../src/lib/chat/text-feed'
 import { createMarkdownRenderer, createStreamingMarkdown } from '../../src/lib/markdown'
 
 export interface FrameSample {
@@ -24,11 +25,12 @@ export interface RunOptions {
   /** Start with this many tokens already rendered (for profiling the end of a long answer). */
   from?: number
   /**
-   * How the streaming renderer gets the text: `text` hands it the whole answer so
-   * far each frame, as the chat store's growing `content` string does; `chunks`
-   * hands it only what arrived, to measure what reading the whole string costs.
+   * How the streaming renderer gets the text: `feed` as the chat does, from a
+   * text feed (src/lib/chat/text-feed.ts) that the tokens go into, reading only
+   * what arrived since the last frame; `text` hands it the whole answer so far
+   * each frame, a string grown by +=, as the chat did before the feed.
    */
-  feed?: 'text' | 'chunks'
+  feed?: 'text' | 'feed'
 }
 
 // A task per frame, without setTimeout's clamping, so long tasks are attributed to frames.
@@ -56,6 +58,9 @@ async function run(tokens: string[], options: RunOptions): Promise<RunResult> {
   const lastWindow = tokens.length - 1000
   performance.mark('bench-start')
   let text = tokens.slice(0, options.from ?? 0).join('')
+  const feed = createTextFeed(text)
+  /** How much of the feed the renderer has, as useStreamingMarkdown keeps it. */
+  let fed = feed.length
   let received = options.from ?? 0
   if (received > 0) {
     if (options.mode === 'naive')
@@ -74,6 +79,7 @@ async function run(tokens: string[], options: RunOptions): Promise<RunResult> {
     for (; owed >= 1 && received < tokens.length; owed--)
       arrived += tokens[received++]
     text += arrived
+    feed.append(arrived)
     if (before < 1000 && received >= 1000)
       performance.mark('bench-middle')
     if (before < lastWindow && received >= lastWindow)
@@ -87,10 +93,13 @@ async function run(tokens: string[], options: RunOptions): Promise<RunResult> {
       container.innerHTML = renderer.render(text)
     }
     else {
-      if (options.feed === 'chunks')
-        streaming.append(arrived)
-      else
+      if (options.feed === 'feed') {
+        streaming.append(feed.since(fed))
+        fed = feed.length
+      }
+      else {
         streaming.setText(text)
+      }
       if (last)
         streaming.finish()
       else

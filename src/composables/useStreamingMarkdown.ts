@@ -1,4 +1,5 @@
 import type { MaybeRefOrGetter, Ref } from 'vue'
+import type { TextFeed } from '../lib/chat/text-feed'
 import type { MarkdownImageOptions, StreamingMarkdown } from '../lib/markdown'
 import { computed, onScopeDispose, toValue, watch } from 'vue'
 import { inNextFrame } from './frame-batch'
@@ -9,6 +10,12 @@ export interface UseStreamingMarkdownOptions {
   target: Readonly<Ref<HTMLElement | null | undefined>>
   /** The whole Markdown text so far. */
   source: MaybeRefOrGetter<string>
+  /**
+   * The same text as `source` while it streams, if the caller has it piece by
+   * piece: each frame then reads only the new text (reading a string that grows
+   * by += copies all of it).
+   */
+  feed?: MaybeRefOrGetter<TextFeed | undefined>
   /** While true, renders at most once per animation frame; once false, renders the final text at once. */
   streaming: MaybeRefOrGetter<boolean | undefined>
   /** Called once for each finished code block, e.g. to add a copy button. */
@@ -36,6 +43,8 @@ export interface UseStreamingMarkdownReturn {
 export function useStreamingMarkdown(options: UseStreamingMarkdownOptions): UseStreamingMarkdownReturn {
   const markdown = useMarkdownModule()
   let renderer: StreamingMarkdown | null = null
+  /** The feed the renderer follows, and how much of it it has. */
+  let followed: { feed: TextFeed, length: number } | null = null
   /** Cancels the render waiting for the next frame, if any. */
   let cancelFrame: (() => void) | null = null
 
@@ -44,8 +53,18 @@ export function useStreamingMarkdown(options: UseStreamingMarkdownOptions): UseS
     cancelFrame = null
     if (!renderer)
       return
-    renderer.setText(toValue(options.source))
-    if (toValue(options.streaming))
+    const streaming = Boolean(toValue(options.streaming))
+    const feed = streaming ? toValue(options.feed) : undefined
+    if (feed && feed === followed?.feed) {
+      renderer.append(feed.since(followed.length))
+      followed.length = feed.length
+    }
+    else {
+      const source = toValue(options.source)
+      renderer.setText(source)
+      followed = feed?.length === source.length ? { feed, length: feed.length } : null
+    }
+    if (streaming)
       renderer.flush()
     else
       renderer.finish()
@@ -60,6 +79,7 @@ export function useStreamingMarkdown(options: UseStreamingMarkdownOptions): UseS
 
   watch([options.target, markdown, () => toValue(options.images)], ([element, module, images], previous) => {
     renderer?.dispose()
+    followed = null
     // New image settings: the same container starts over under a new renderer.
     if (element && element === previous?.[0])
       element.replaceChildren()

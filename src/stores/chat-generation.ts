@@ -1,11 +1,14 @@
 import type { ChatCompletionRequest } from '../../relay/protocol'
 import type { StreamState } from '../lib/chat/reducer'
+import type { TextFeed } from '../lib/chat/text-feed'
 import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
+import { shallowReactive } from 'vue'
 import { requestParams } from '../lib/chat/conversation-settings'
 import { toChatError } from '../lib/chat/errors'
 import { continuationOf, titleFrom, toRequestMessages } from '../lib/chat/history'
 import { endsAsInterrupted } from '../lib/chat/reconnect'
-import { reduceChunk } from '../lib/chat/reducer'
+import { contentDelta, reduceChunk } from '../lib/chat/reducer'
+import { createTextFeed } from '../lib/chat/text-feed'
 import { historyBefore, newestLeafFrom, threadOf } from '../lib/chat/thread'
 import { cancelStream, streamChatCompletion } from '../lib/chat/transport'
 import { canCompare, pendingCompare } from '../lib/compare/group'
@@ -30,6 +33,8 @@ export function useChatGeneration(deps: GenerationDeps) {
   const { save, flush } = deps
   /** Running generations by assistant message id; not state, so not reactive. */
   const running = new Map<string, AbortController>()
+  /** The text of each answer streaming in this tab, for renderers that read only what is new (see text-feed.ts). */
+  const feeds = shallowReactive(new Map<string, TextFeed>())
 
   const isBusy = (conversation: Conversation) => conversation.messages.some(m => m.status === 'streaming')
   const leafOf = (conversation: Conversation) => threadOf(conversation).at(-1)?.id ?? null
@@ -186,6 +191,8 @@ export function useChatGeneration(deps: GenerationDeps) {
     const controller = new AbortController()
     running.set(reply.id, controller)
     let state = initial
+    const feed = createTextFeed(initial.content)
+    feeds.set(reply.id, feed)
     const released = holdLock(reply.id)
     try {
       const result = await streamChatCompletion({
@@ -199,6 +206,7 @@ export function useChatGeneration(deps: GenerationDeps) {
         },
         onChunk(chunk, eventId) {
           state = reduceChunk(state, chunk)
+          feed.append(contentDelta(chunk))
           if (state.content && !reply.timing?.firstTokenAt)
             reply.timing = { ...reply.timing!, firstTokenAt: Date.now() }
           reply.content = state.content
@@ -223,6 +231,7 @@ export function useChatGeneration(deps: GenerationDeps) {
     finally {
       released()
       running.delete(reply.id)
+      feeds.delete(reply.id)
       reply.resume = undefined
       reply.reconnecting = undefined
       reply.finishReason = state.finishReason
@@ -234,7 +243,7 @@ export function useChatGeneration(deps: GenerationDeps) {
     }
   }
 
-  return { ask, compare, choose, regenerate, retry, edit, showVersion, stop, stopAnswer, reattach, continueAnswer }
+  return { feeds, ask, compare, choose, regenerate, retry, edit, showVersion, stop, stopAnswer, reattach, continueAnswer }
 }
 
 /** Holds a Web Lock named after the answer until the returned function is called, so other tabs know it is followed. */

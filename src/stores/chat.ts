@@ -184,6 +184,8 @@ export const useChatStore = defineStore('chat', () => {
     versions,
     visibleConversations,
     isStreaming,
+    /** The text of each answer streaming in this tab, by message id, for the Markdown renderer. */
+    answerFeeds: generation.feeds,
     init,
     flush: persistence.flush,
     saveBeforeUnload: persistence.saveBeforeUnload,

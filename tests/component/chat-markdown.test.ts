@@ -3,6 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import ChatMarkdown from '../../src/components/chat/ChatMarkdown.vue'
 import { loadCodeHighlighter } from '../../src/composables/useCodeHighlight'
 import { loadMarkdownRenderer } from '../../src/composables/useMarkdown'
+import { createTextFeed } from '../../src/lib/chat/text-feed'
 import { mountWithStores } from './mount'
 
 // Animation frames run only when the test says so.
@@ -91,6 +92,47 @@ describe('chat markdown while streaming', () => {
     expect(root().querySelectorAll('[data-testid="copy-code"]')).toHaveLength(1)
     root().querySelectorAll('[data-testid="copy-code"]').forEach(button => button.remove())
     expect(root().innerHTML).toBe(render(final))
+  })
+})
+
+describe('chat markdown with a text feed', () => {
+  it('reads only the new text of the feed each frame, and the whole text once at the end', async () => {
+    const feed = createTextFeed('# Title')
+    const since = vi.spyOn(feed, 'since')
+    const { wrapper } = mountWithStores(ChatMarkdown, { props: { source: '# Title', feed, streaming: true } })
+    const root = () => wrapper.get('.chat-markdown').element
+    await flushPromises()
+    expect(root().innerHTML).toBe('<h1>Title</h1>\n')
+    expect(since).not.toHaveBeenCalled()
+
+    let text = '# Title'
+    for (const piece of ['\n\nOne **t', 'wo** ', 'three\n\n```js\nlet', ' x = 1\n']) {
+      const offset = feed.length
+      feed.append(piece)
+      text += piece
+      await wrapper.setProps({ source: text })
+      runFrame()
+      expect(since).toHaveBeenLastCalledWith(offset)
+      expect(root().querySelector('h1')?.textContent).toBe('Title')
+    }
+    expect(root().querySelector('strong')?.textContent).toBe('two')
+    expect(root().querySelector('code')?.textContent).toBe('let x = 1\n')
+
+    since.mockClear()
+    await wrapper.setProps({ source: `${text}\`\`\`\n`, streaming: false, feed: undefined })
+    expect(since).not.toHaveBeenCalled()
+    root().querySelectorAll('[data-testid="copy-code"]').forEach(button => button.remove())
+    expect(root().innerHTML).toBe(render(`${text}\`\`\`\n`))
+  })
+
+  it('renders the source when the feed does not hold the same text', async () => {
+    const feed = createTextFeed('Other text entirely')
+    const { wrapper } = mountWithStores(ChatMarkdown, { props: { source: 'Start', feed, streaming: true } })
+    const root = () => wrapper.get('.chat-markdown').element
+    await flushPromises()
+    await wrapper.setProps({ source: 'Start **bold**' })
+    runFrame()
+    expect(root().innerHTML).toBe(render('Start **bold**'))
   })
 })
 

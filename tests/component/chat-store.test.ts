@@ -267,6 +267,31 @@ describe('chat store against a relay', () => {
     expectSentOnce(fetch)
   })
 
+  it('keeps a text feed of each streaming answer in step with its content, and drops it when the answer ends', async () => {
+    let stream: ReturnType<typeof openStream> | undefined
+    fakeRelay((signal) => {
+      stream = openStream(signal)
+      stream.write(sse(chunk('안녕')))
+      return new Response(stream.body, { headers: { 'content-type': 'text/event-stream' } })
+    })
+    const chat = useChatStore()
+    const sending = chat.send('Hello')
+    await vi.waitFor(() => expect(messagesOf(chat)[1]?.content).toBe('안녕'))
+    const reply = messagesOf(chat)[1]!
+    const feed = chat.answerFeeds.get(reply.id)!
+    expect(feed.since(0)).toBe('안녕')
+
+    stream!.write(sse({ ...chunk(''), usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }, chunk('하세요, '), chunk('world')))
+    await vi.waitFor(() => expect(reply.content).toBe('안녕하세요, world'))
+    expect(feed.since(2)).toBe('하세요, world')
+    expect(feed.length).toBe(reply.content.length)
+
+    stream!.write(sse(chunk('', 'stop'), '[DONE]'))
+    stream!.close()
+    await sending
+    expect(chat.answerFeeds.has(reply.id)).toBe(false)
+  })
+
   it('does not send a second question while an answer is streaming', async () => {
     const { fetch } = fakeRelay((signal) => {
       const stream = openStream(signal)

@@ -8,9 +8,17 @@ export interface StreamState {
   usage?: Usage
 }
 
-/** Folds one chunk into the answer. Only choice 0 is shown; a usage-only chunk has no choices. */
+/** Only choice 0 is shown; a usage-only chunk has no choices. */
+const shownChoice = (chunk: ChatCompletionChunk) => chunk.choices.find(c => c.index === 0) ?? chunk.choices[0]
+
+/** The text a chunk adds to the answer. */
+export function contentDelta(chunk: ChatCompletionChunk): string {
+  return shownChoice(chunk)?.delta.content ?? ''
+}
+
+/** Folds one chunk into the answer. */
 export function reduceChunk(state: StreamState, chunk: ChatCompletionChunk): StreamState {
-  const choice = chunk.choices.find(c => c.index === 0) ?? chunk.choices[0]
+  const choice = shownChoice(chunk)
   const delta = choice?.delta.content ?? ''
   return {
     content: delta ? state.content + delta : state.content,
