@@ -8,13 +8,13 @@ import type { RuntimeConfig } from './protocol'
 import type { StreamStore } from './streams/store'
 import type { FetchFn, Upstream } from './upstream/client'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { secretsOf } from './config'
 import { createRedactor, RelayError, toErrorResponse } from './errors'
 import { silentLogger } from './logger'
 import { noopMetrics } from './metrics'
 import { accessToken } from './middleware/access-token'
+import { bodyLimit } from './middleware/body-limit'
 import { originPolicy } from './middleware/origin'
 import { clientKey, rateLimit } from './middleware/rate-limit'
 import { DEMO_MODEL } from './protocol'
@@ -90,12 +90,8 @@ export function createApp(deps: AppDeps): Hono<RelayEnv> {
   })
   app.use('/v1/*', ...originPolicy(config.allowedOrigins), accessToken(config.accessTokens))
   app.use('/metrics', accessToken(config.accessTokens))
-  app.use('/v1/*', bodyLimit({
-    maxSize: config.limits.maxBodyBytes,
-    onError: () => {
-      throw new RelayError(413, 'payload_too_large', `The request body is larger than ${config.limits.maxBodyBytes} bytes.`)
-    },
-  }))
+  app.use('/v1/*', bodyLimit(config.limits.maxBodyBytes, () =>
+    new RelayError(413, 'payload_too_large', `The request body is larger than ${config.limits.maxBodyBytes} bytes.`)))
   // Per access token when tokens are checked above; otherwise a made-up token would be a fresh bucket.
   const clientIp = deps.clientIp ?? (() => undefined)
   const limitKey = config.accessTokens.length > 0 ? clientKey({ clientIp }) : (c: Context) => `ip:${clientIp(c) ?? 'unknown'}`

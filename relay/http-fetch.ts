@@ -4,13 +4,12 @@
 // Why not fetch: Node's built-in fetch cuts a body after 300 s (long answers),
 // and undici's own fetch, which can lift that, runs every chunk through
 // several WHATWG stream layers and costs about 20 MB of memory to load. Here a
-// chunk crosses one stream (Readable.toWeb) on its way to the relay core, and
-// no timeout applies but the relay's own.
+// chunk crosses one small web stream on its way to the relay core, and no
+// timeout applies but the relay's own.
 import type { IncomingMessage } from 'node:http'
 import type { FetchFn } from './upstream/client'
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
-import { Readable } from 'node:stream'
 
 /** A fetch for upstream calls: method, headers, a string body and a signal are all it needs. */
 export function createHttpFetch(): FetchFn {
@@ -48,6 +47,43 @@ function toResponse(message: IncomingMessage, method = 'GET'): Response {
   const bodyless = status === 204 || status === 304 || method === 'HEAD'
   if (bodyless)
     message.resume()
-  const body = bodyless ? null : Readable.toWeb(message) as unknown as ReadableStream<Uint8Array>
+  const body = bodyless ? null : webBody(message)
   return new Response(body, { status, statusText: message.statusMessage, headers })
+}
+
+/**
+ * The response body as a web stream that holds at most one chunk: the socket
+ * pauses until the relay reads it. Leaner per chunk than Readable.toWeb, which
+ * the relay pays for on every chunk of every answer.
+ */
+function webBody(message: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const settle = (end: () => void) => {
+        if (open) {
+          open = false
+          end()
+        }
+      }
+      message.on('data', (chunk: Buffer) => {
+        if (!open)
+          return
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+        if ((controller.desiredSize ?? 0) <= 0)
+          message.pause()
+      })
+      message.once('end', () => settle(() => controller.close()))
+      message.once('error', error => settle(() => controller.error(error)))
+      // An upstream that breaks off mid-body ends in 'close' without 'end'.
+      message.once('close', () => settle(() => controller.error(new TypeError('The provider\'s response ended early.'))))
+    },
+    pull() {
+      message.resume()
+    },
+    cancel() {
+      open = false
+      message.destroy()
+    },
+  }, { highWaterMark: 1 })
 }

@@ -58,6 +58,23 @@ describe('the relay\'s fetch on node:http', () => {
     await vi.waitFor(() => expect(mock.requests.at(-1)!.signal.aborted).toBe(true))
   })
 
+  it('closes the upstream connection when the body is cancelled', async () => {
+    mock.setScript(() => ({ type: 'sse', chunks: chatFrames(['x'], { finish: false, done: false }), hangAfter: true }))
+    const response = await fetch(`${server.baseUrl}/chat/completions`, { method: 'POST', body: '{}' })
+    const reader = response.body!.getReader()
+    await reader.read()
+    await reader.cancel()
+    await vi.waitFor(() => expect(mock.requests.at(-1)!.signal.aborted).toBe(true))
+  })
+
+  it('holds one chunk at a time while nobody reads, and delivers all of them in order', async () => {
+    const words = Array.from({ length: 50 }, (_, i) => `w${i}`)
+    mock.setScript(() => ({ type: 'sse', chunks: chatFrames(words) }))
+    const response = await fetch(`${server.baseUrl}/chat/completions`, { method: 'POST', body: '{}' })
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(await response.text()).toBe(chatFrames(words).join(''))
+  })
+
   it('fails the body, not ends it cleanly, when the connection breaks mid-stream', async () => {
     mock.setScript(() => ({ type: 'sse', chunks: chatFrames(['x'], { finish: false, done: false }), resetAfter: true }))
     const response = await fetch(`${server.baseUrl}/chat/completions`, { method: 'POST', body: '{}' })
