@@ -6,6 +6,7 @@
 // several WHATWG stream layers and costs about 20 MB of memory to load. Here a
 // chunk crosses one small web stream on its way to the relay core, and no
 // timeout applies but the relay's own.
+import type { Buffer } from 'node:buffer'
 import type { IncomingMessage } from 'node:http'
 import type { FetchFn } from './upstream/client'
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
