@@ -3,7 +3,7 @@ import type { Buffer } from 'node:buffer'
 import type { ChildProcess } from 'node:child_process'
 import type { Schedule } from './upstream'
 import { fork, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import process from 'node:process'
 import { createInterface } from 'node:readline'
@@ -99,16 +99,10 @@ export async function startRelay(dir: string, upstreamUrl: string, options: Rela
   return { target: { name: 'relay', url, pids: [child.pid!, ...childPids(child.pid!)] }, child, log }
 }
 
-/**
- * The relay bundled as `npm run build:relay` bundles it (ES modules on plain Node, split so that
- * what loads only on demand stays out, dependencies left in node_modules), as production runs it.
- */
+/** The relay bundled as `npm run build:relay` bundles it, as production runs it. */
 async function bundle(entry: string, outDir: string): Promise<string> {
-  const { build } = await import('esbuild')
-  mkdirSync(outDir, { recursive: true })
-  symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'))
-  await build({ entryPoints: { node: entry }, outdir: outDir, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' })
-  return join(outDir, 'node.mjs')
+  const { buildRelay } = await import('../../scripts/build-relay')
+  return buildRelay(outDir, entry)
 }
 
 function parseLine(line: string): { event?: string, level?: string, url?: string, mode?: string } {

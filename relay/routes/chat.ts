@@ -104,10 +104,10 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
   }
 
   /** Attaches to a known stream from `afterId` on; null when the store does not know the key. */
-  async function attach(storeKey: string, afterId: number): Promise<Response | null> {
+  async function attach(storeKey: string, afterId: number, servedModel?: string): Promise<Response | null> {
     const stop = new AbortController()
     const entries = await store.read(storeKey, afterId, stop.signal)
-    return entries && sse(createLogReaderStream({ entries, stop, keepaliveMs: config.keepaliveMs, redact }), undefined)
+    return entries && sse(createLogReaderStream({ entries, stop, keepaliveMs: config.keepaliveMs, redact }), servedModel)
   }
 
   return new Hono<RelayEnv>().post('/chat/completions', async (c) => {
@@ -155,7 +155,7 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
     runGeneration({ store, lease, answer: answer.options }).catch((error) => {
       logger.error('stream_log_failed', { requestId: c.get('requestId'), cause: String(error) })
     })
-    return await attach(storeKey, 0) ?? raise(expired())
+    return await attach(storeKey, 0, answer.servedModel()) ?? raise(expired())
   })
 }
 

@@ -43,9 +43,9 @@ export interface RelayProcess {
   kill: (signal?: NodeJS.Signals) => Promise<void>
 }
 
-/** Starts `relay/node.ts` as a real process on a free loopback port. */
-export async function startRelay(env: Record<string, string>, spaDir: string): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/node.ts'], {
+/** Starts `relay/node.ts` (or a built `entry`, run on plain node) as a real process on a free loopback port. */
+export async function startRelay(env: Record<string, string>, spaDir: string, entry?: string): Promise<RelayProcess> {
+  const child = spawn(process.execPath, entry ? [entry] : ['--import', 'tsx', 'relay/node.ts'], {
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', SORI_STATIC_DIR: spaDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -45,7 +45,9 @@ const resumable = (k: string, headers: Record<string, string> = {}) => ({ header
 describe('resumable streams', () => {
   it('numbers events by their position and ends with [DONE], like any stream', async () => {
     const { app } = createTestRelay({ script: () => ({ type: 'sse', chunks: chatFrames(['안녕', '하세요']) }) })
-    const events = await readEvents(await app.request(chatRequest(question(), resumable(key()))))
+    const response = await app.request(chatRequest(question(), resumable(key())))
+    expect(response.headers.get('x-sori-model')).toBe('gpt-4.1')
+    const events = await readEvents(response)
     expect(events.map(e => e.id)).toEqual([1, 2, 3, 4, 5])
     expect(textOf(events)).toBe('안녕하세요')
     expect(events.at(-1)!.data).toBe('[DONE]')
