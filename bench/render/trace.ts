@@ -12,8 +12,13 @@ interface TraceEvent {
   tdur?: number
 }
 
-/** The categories to trace for `frameTimes`. */
-export const TRACE_CATEGORIES = ['blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline']
+/**
+ * The categories to trace for `frameTimes`: marks, function calls, and each task
+ * with its thread time. Not `disabled-by-default-devtools.timeline` (DevTools'
+ * own recording), which also switches on Blink's layout and invalidation
+ * tracing: events the measurement does not use, recorded inside the frames it measures.
+ */
+export const TRACE_CATEGORIES = ['blink.user_timing', 'devtools.timeline', 'toplevel']
 
 export interface FrameTimes {
   /** CPU ms of each frame task (a task that ran script), grouped by the last mark before it. */
@@ -32,7 +37,7 @@ export function frameTimes(trace: Buffer, prefix: string): FrameTimes {
   if (!start || !end)
     return { frames, total: Number.NaN }
   const onThread = (event: TraceEvent) => event.pid === start.pid && event.tid === start.tid && event.ts >= start.ts && event.ts <= end.ts
-  const tasks = events.filter(event => event.name === 'RunTask' && event.ph === 'X' && onThread(event)).sort((a, b) => a.ts - b.ts)
+  const tasks = events.filter(event => event.name === 'ThreadControllerImpl::RunTask' && event.ph === 'X' && onThread(event)).sort((a, b) => a.ts - b.ts)
   // Each frame runs in the task of a MessagePort message: a task that calls into script.
   const messages = events.filter(event => event.name === 'FunctionCall' && onThread(event)).sort((a, b) => a.ts - b.ts)
   let markIndex = 0

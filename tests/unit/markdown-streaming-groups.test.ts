@@ -44,6 +44,27 @@ describe('old blocks of a long answer are grouped', { timeout: 30_000 }, () => {
     setup.window.close()
   })
 
+  it('never moves a finished block into a group after it was shown: only the few open blocks move', async () => {
+    const setup = streamingSetup()
+    const text = Array.from({ length: 45 }, (_, i) => section(i)).join('\n\n')
+    const removed = new Set<Node>()
+    const observer = new setup.window.MutationObserver(records => records.forEach(record => record.removedNodes.forEach(node => removed.add(node))))
+    observer.observe(setup.container, { childList: true, subtree: true })
+    for (const part of chunks(text, 41)) {
+      setup.streaming.append(part)
+      setup.streaming.flush()
+      // Mutation records are delivered in a microtask.
+      await Promise.resolve()
+    }
+    observer.disconnect()
+    const groups = setup.container.querySelectorAll(':scope > .md-group').length
+    // A removed node still in the page was moved. Blocks are 4 to 6 nodes, and fewer than 3 blocks are open at a time.
+    const moved = Array.from(removed).filter(node => setup.container.contains(node)).length
+    expect(groups).toBeGreaterThanOrEqual(2)
+    expect(moved).toBeLessThanOrEqual(groups * 12)
+    setup.window.close()
+  })
+
   it('takes the groups away when the text is replaced', () => {
     const setup = streamingSetup()
     setup.streaming.setText(Array.from({ length: 40 }, (_, i) => section(i)).join('\n\n'))

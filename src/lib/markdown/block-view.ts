@@ -35,20 +35,25 @@ export interface BlockView {
   clear: () => void
 }
 
-// A long answer's frozen blocks move into plain <div class="md-group"> wrappers of
-// this many: Chromium's layout walks every child of the container each frame (about
-// 0.5 ms at 800 blocks), but only a few dozen once the old ones are grouped. Without
-// padding, border or a new formatting context, margins collapse through the
-// wrappers, so the page looks the same. Answers with fewer than twice this many
-// frozen blocks keep exactly the structure of a full render.
+// A long answer's blocks go into plain <div class="md-group"> wrappers of this
+// many: Chromium's layout walks every child of the container each frame (about
+// 0.5 ms at 800 blocks), but only a few dozen once blocks are grouped. Once
+// twice this many blocks are frozen, new blocks are rendered into the last
+// group, and a new group opens when it holds this many frozen ones, so that no
+// block is ever moved into a group after it was laid out (moving 32 blocks cost
+// a frame of 5 ms or more). Without padding, border or a new formatting context,
+// margins collapse through the wrappers, so the page looks the same. Answers
+// with fewer than twice this many frozen blocks keep exactly the structure of a
+// full render.
 const GROUP_SIZE = 32
 
 /** Creates the block list behind a streaming renderer; see `createStreamingMarkdown`. */
 export function createBlockView(container: HTMLElement, engine: MarkdownEngine, onCodeBlock?: (pre: HTMLPreElement) => void): BlockView {
   let blocks: Block[] = []
   let frozenCount = 0
-  let groupedCount = 0
   let groups: HTMLElement[] = []
+  /** The group new blocks go into, and how many frozen blocks preceded it. */
+  let tail: { element: HTMLElement, from: number } | null = null
   const frozen = { end: 0, links: {} as Links }
   let linksKey = ''
 
@@ -71,24 +76,32 @@ export function createBlockView(container: HTMLElement, engine: MarkdownEngine, 
       removeNodes(previous[k] ?? [])
       block.nodes = nodeLists[k] ?? []
       const anchor = blocks.slice(index + 1).find(next => next.nodes.length > 0)?.nodes[0] ?? null
-      insertNodes(anchor?.parentNode ?? container, block.nodes, anchor)
+      insertNodes(anchor?.parentNode ?? tail?.element ?? container, block.nodes, anchor)
     })
   }
 
-  /** Wraps the oldest frozen blocks into a group while more than twice GROUP_SIZE are ungrouped. */
+  /**
+   * Opens the groups that are due: the first once 2 × GROUP_SIZE blocks are
+   * frozen, the next whenever the last one holds GROUP_SIZE frozen blocks
+   * (several at once when much text is frozen together, as for a saved answer).
+   */
   function group(): void {
-    while (frozenCount - groupedCount >= 2 * GROUP_SIZE) {
-      const nodes = blocks.slice(groupedCount, groupedCount + GROUP_SIZE).flatMap(block => block.nodes)
-      groupedCount += GROUP_SIZE
-      const first = nodes[0]
-      if (!first || nodes.some(node => node.parentNode !== container))
-        continue
-      const wrapper = container.ownerDocument.createElement('div')
-      wrapper.className = 'md-group'
-      container.insertBefore(wrapper, first)
-      wrapper.append(...nodes)
-      groups.push(wrapper)
-    }
+    const starts: number[] = []
+    for (let from = tail ? tail.from + GROUP_SIZE : 2 * GROUP_SIZE; from <= frozenCount; from += GROUP_SIZE)
+      starts.push(from)
+    if (starts.length === 0)
+      return
+    // The blocks from starts[0] on are the last nodes of the container, or of the last group:
+    // each new group takes its share of them, the last one the open blocks as well.
+    const elements = starts.map((from, i) => {
+      const element = container.ownerDocument.createElement('div')
+      element.className = 'md-group'
+      element.append(...blocks.slice(from, starts[i + 1] ?? blocks.length).flatMap(block => block.nodes))
+      return element
+    })
+    container.append(...elements)
+    groups.push(...elements)
+    tail = { element: elements.at(-1)!, from: starts.at(-1)! }
   }
 
   return {
@@ -147,7 +160,8 @@ export function createBlockView(container: HTMLElement, engine: MarkdownEngine, 
       groups.forEach(wrapper => wrapper.remove())
       blocks = []
       groups = []
-      frozenCount = groupedCount = frozen.end = 0
+      tail = null
+      frozenCount = frozen.end = 0
       frozen.links = {}
       linksKey = ''
     },
