@@ -2,6 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser'
 import type { Redact } from '../errors'
 import type { Usage } from '../protocol'
 import type { Target } from '../routing'
+import type { EventReader } from './events'
 import type { OpenedStream } from './failover'
 import { toErrorResponse, UpstreamError } from '../errors'
 import { encodeComment, encodeEvent } from '../sse'
@@ -87,7 +88,10 @@ export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink)
     if (lastData !== undefined)
       write(lastData)
     sink.close()
-    opened?.reader.cancel().catch(() => {})
+    if (opened && outcome.kind === 'done')
+      readToEnd(opened.reader)
+    else
+      opened?.reader.cancel().catch(() => {})
     if (outcome.kind !== 'done')
       options.abort()
     options.onEnd?.(outcome, contentChunks)
@@ -217,6 +221,20 @@ export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink)
       return ended
     },
   }
+}
+
+/** How long the rest of a finished upstream body may take before its connection is closed instead. */
+const DRAIN_MS = 1000
+
+/**
+ * Reads what follows `[DONE]` (normally just the end of the body), so that the
+ * upstream connection goes back to the keep-alive pool: cancelling the body
+ * there would close it, and every answer would pay for a new connection.
+ */
+function readToEnd(reader: EventReader): void {
+  const timer = setTimeout(() => reader.cancel().catch(() => {}), DRAIN_MS)
+  const next = (): Promise<void> => reader.read().then(result => result.done ? clearTimeout(timer) : next())
+  next().catch(() => clearTimeout(timer))
 }
 
 /**

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../relay/app'
+import { loadConfig } from '../../relay/config'
 import { createHttpFetch } from '../../relay/http-fetch'
 import { chatFrames, createMockUpstream, listen } from '../fixtures/mock-upstream'
 
@@ -86,6 +88,31 @@ describe('the relay\'s fetch on node:http', () => {
       }
     }
     await expect(read()).rejects.toThrow()
+  })
+
+  it('keeps one upstream connection for answer after answer: a finished body is read to its end, not cut off', async () => {
+    // Its own upstream, so that the connections counted are this test's.
+    // The body ends a little after [DONE], as it does when they come in separate packets.
+    const own = createMockUpstream(() => ({ type: 'sse', chunks: [...chatFrames(['하나', '둘']), ': end of answer\n\n'], delayMs: 10 }))
+    const ownServer = await listen(own)
+    try {
+      const app = createApp({ config: loadConfig({ OPENAI_BASE_URL: ownServer.baseUrl, OPENAI_API_KEY: 'sk-test-key-0123456789' }), fetch: createHttpFetch() })
+      for (let i = 0; i < 3; i++) {
+        const response = await app.request('/v1/chat/completions', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: '세어 줘' }] }),
+        })
+        expect(await response.text()).toContain('data: [DONE]')
+        // The rest of the upstream body is read after [DONE] went out: give it a moment.
+        await new Promise(resolve => setTimeout(resolve, 100))
+      }
+      expect(own.requests).toHaveLength(3)
+      expect(ownServer.connections()).toBe(1)
+    }
+    finally {
+      await ownServer.close()
+    }
   })
 
   it('rejects like fetch when nothing listens', async () => {
