@@ -1,21 +1,11 @@
 import type { ChatCompletionRequest } from '../../relay/protocol'
-import type { StreamState } from '../lib/chat/reducer'
-import type { TextFeed } from '../lib/chat/text-feed'
 import type { ChatMessageRecord, Conversation } from '../lib/chat/types'
-import { shallowReactive } from 'vue'
 import { requestParams } from '../lib/chat/conversation-settings'
-import { toChatError } from '../lib/chat/errors'
 import { continuationOf, titleFrom, toRequestMessages } from '../lib/chat/history'
-import { endsAsInterrupted } from '../lib/chat/reconnect'
-import { contentDelta, reduceChunk } from '../lib/chat/reducer'
-import { createTextFeed } from '../lib/chat/text-feed'
 import { historyBefore, newestLeafFrom, threadOf } from '../lib/chat/thread'
-import { cancelStream, streamChatCompletion } from '../lib/chat/transport'
 import { canCompare, pendingCompare } from '../lib/compare/group'
+import { useAnswerStreams } from './answer-streams'
 import { useSettingsStore } from './settings'
-
-/** The Web Lock a tab holds while it follows an answer. */
-const lockName = (messageId: string) => `sori-answer:${messageId}`
 
 interface GenerationDeps {
   /** Queues a write of the conversation and, when given, one message. */
@@ -26,15 +16,12 @@ interface GenerationDeps {
 
 /**
  * Asking, answering and branching, for the chat store. Answers stream into
- * messages mutated through the store's reactive proxies, so every token
- * re-renders; writes are queued and coalesced by `save`.
+ * messages mutated through the store's reactive proxies (see answer-streams.ts);
+ * writes are queued and coalesced by `save`.
  */
 export function useChatGeneration(deps: GenerationDeps) {
-  const { save, flush } = deps
-  /** Running generations by assistant message id; not state, so not reactive. */
-  const running = new Map<string, AbortController>()
-  /** The text of each answer streaming in this tab, for renderers that read only what is new (see text-feed.ts). */
-  const feeds = shallowReactive(new Map<string, TextFeed>())
+  const { save } = deps
+  const streams = useAnswerStreams(deps)
 
   const isBusy = (conversation: Conversation) => conversation.messages.some(m => m.status === 'streaming')
   const leafOf = (conversation: Conversation) => threadOf(conversation).at(-1)?.id ?? null
@@ -116,18 +103,7 @@ export function useChatGeneration(deps: GenerationDeps) {
   /** Stops the answers streaming in a conversation; their text so far stays, and the relay stops generating. */
   function stop(conversation: Conversation): void {
     for (const message of conversation.messages)
-      stopAnswer(message)
-  }
-
-  /** Stops one answer (a compare column); the others go on. */
-  function stopAnswer(message: ChatMessageRecord): void {
-    const settings = useSettingsStore()
-    const controller = running.get(message.id)
-    if (!controller)
-      return
-    if (message.resume)
-      void cancelStream({ baseUrl: settings.relayUrl, accessToken: settings.accessToken, key: message.resume.key })
-    controller.abort()
+      streams.stop(message)
   }
 
   /** Answers the question `parentId` with `model` (compare columns, their Retry) or the chosen model. */
@@ -143,7 +119,7 @@ export function useChatGeneration(deps: GenerationDeps) {
     if (!model && !settings.model)
       await settings.whenLoaded()
     reply.resume = { key: crypto.randomUUID(), model: model || settings.model, lastEventId: 0 }
-    await follow(conversation, reply, requestFor(conversation, parentId, reply.resume.model), { content: '' }, false)
+    await streams.follow(conversation, reply, requestFor(conversation, parentId, reply.resume.model), { content: '' }, false)
   }
 
   /**
@@ -151,21 +127,12 @@ export function useChatGeneration(deps: GenerationDeps) {
    * replays what came after the last saved event and follows live.
    */
   async function reattach(conversation: Conversation): Promise<void> {
-    const pending = conversation.messages.filter(m => m.status === 'streaming' && m.resume && !running.has(m.id))
+    const pending = conversation.messages.filter(m => m.status === 'streaming' && m.resume && !streams.isFollowing(m.id))
     await Promise.all(pending.map(async (reply) => {
       // Another tab still following it keeps it; this tab sees its text as that tab saves it.
-      if (await orphaned(reply))
-        await follow(conversation, reply, requestFor(conversation, parentIdOf(conversation, reply), reply.resume!.model), { content: reply.content, model: reply.model }, true)
+      if (await streams.orphaned(reply))
+        await streams.follow(conversation, reply, requestFor(conversation, parentIdOf(conversation, reply), reply.resume!.model), { content: reply.content, model: reply.model }, true)
     }))
-  }
-
-  /** Whether an answer streaming in storage is followed by no other tab (each holds a Web Lock per answer). */
-  async function orphaned(reply: ChatMessageRecord): Promise<boolean> {
-    const locks = globalThis.navigator?.locks
-    if (!locks)
-      return true
-    const held = await locks.query()
-    return !held.held?.some(lock => lock.name === lockName(reply.id))
   }
 
   /** Asks the model to finish an interrupted answer; the new text is appended to it. */
@@ -177,7 +144,7 @@ export function useChatGeneration(deps: GenerationDeps) {
     const request = requestFor(conversation, parentIdOf(conversation, reply), model)
     Object.assign(reply, { status: 'streaming', error: undefined, resume: { key: crypto.randomUUID(), model, lastEventId: 0 } })
     save(conversation, reply)
-    await follow(conversation, reply, { ...request, messages: continuationOf(request.messages, reply.content) }, { content: reply.content, model: reply.model }, false)
+    await streams.follow(conversation, reply, { ...request, messages: continuationOf(request.messages, reply.content) }, { content: reply.content, model: reply.model }, false)
   }
 
   function requestFor(conversation: Conversation, parentId: string | null, model: string): ChatCompletionRequest {
@@ -185,73 +152,7 @@ export function useChatGeneration(deps: GenerationDeps) {
     return { model, messages: history, ...requestParams(conversation.settings), stream_options: { include_usage: true } }
   }
 
-  /** Streams into `reply` from `state` on; `reattaching` resumes after the last saved event instead of asking anew. */
-  async function follow(conversation: Conversation, reply: ChatMessageRecord, request: ChatCompletionRequest, initial: StreamState, reattaching: boolean): Promise<void> {
-    const settings = useSettingsStore()
-    const controller = new AbortController()
-    running.set(reply.id, controller)
-    let state = initial
-    const feed = createTextFeed(initial.content)
-    feeds.set(reply.id, feed)
-    const released = holdLock(reply.id)
-    try {
-      const result = await streamChatCompletion({
-        baseUrl: settings.relayUrl,
-        accessToken: settings.accessToken,
-        request,
-        signal: controller.signal,
-        resume: reply.resume && { key: reply.resume.key, lastEventId: reattaching ? reply.resume.lastEventId : undefined },
-        onReconnecting(attempt) {
-          reply.reconnecting = attempt ?? undefined
-        },
-        onChunk(chunk, eventId) {
-          state = reduceChunk(state, chunk)
-          feed.append(contentDelta(chunk))
-          if (state.content && !reply.timing?.firstTokenAt)
-            reply.timing = { ...reply.timing!, firstTokenAt: Date.now() }
-          reply.content = state.content
-          reply.model = state.model
-          reply.reconnecting = undefined
-          // Saved with the text it belongs to, so a reload resumes right after it.
-          if (reply.resume && eventId !== undefined)
-            reply.resume.lastEventId = eventId
-          save(conversation, reply)
-        },
-      })
-      reply.status = 'done'
-      if (result === 'aborted')
-        reply.stopped = true
-    }
-    catch (error) {
-      const failure = toChatError(error)
-      // The text so far is worth keeping and continuing; a failure before any text is retried instead.
-      reply.status = reply.content && endsAsInterrupted(failure.code) ? 'interrupted' : 'error'
-      reply.error = failure.toJSON()
-    }
-    finally {
-      released()
-      running.delete(reply.id)
-      feeds.delete(reply.id)
-      reply.resume = undefined
-      reply.reconnecting = undefined
-      reply.finishReason = state.finishReason
-      reply.usage = state.usage
-      reply.timing = { ...reply.timing!, endedAt: Date.now() }
-      conversation.updatedAt = Date.now()
-      save(conversation, reply)
-      await flush()
-    }
-  }
-
-  return { feeds, ask, compare, choose, regenerate, retry, edit, showVersion, stop, stopAnswer, reattach, continueAnswer }
-}
-
-/** Holds a Web Lock named after the answer until the returned function is called, so other tabs know it is followed. */
-function holdLock(messageId: string): () => void {
-  let release = () => {}
-  const held = new Promise<void>(resolve => (release = resolve))
-  void globalThis.navigator?.locks?.request(lockName(messageId), () => held).catch(() => {})
-  return release
+  return { feeds: streams.feeds, ask, compare, choose, regenerate, retry, edit, showVersion, stop, stopAnswer: streams.stop, reattach, continueAnswer }
 }
 
 function parentIdOf(conversation: Conversation, message: ChatMessageRecord): string | null {
