@@ -5,6 +5,8 @@ import { createParser } from 'eventsource-parser'
 export interface EventReader {
   read: () => Promise<{ done: true, value?: undefined } | { done: false, value: EventSourceMessage }>
   cancel: () => Promise<void>
+  /** Events already parsed (from a read that brought several), which `read` gives without waiting. */
+  readonly buffered: number
 }
 
 /**
@@ -47,5 +49,8 @@ export function readEvents(body: ReadableStream<Uint8Array>): EventReader {
       return { done: false, value: queue[head++]! }
     },
     cancel: () => source.cancel(),
+    get buffered() {
+      return queue.length - head
+    },
   }
 }

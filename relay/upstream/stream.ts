@@ -48,7 +48,7 @@ export interface AnswerSink {
 }
 
 export interface AnswerPump {
-  /** Moves the answer on until something was written or it ended. */
+  /** Moves the answer on until something was written (with every event already read) or it ended. */
   pull: () => Promise<void>
   /** Ends the answer with the error frame of `error` (cancelled, abandoned), aborting the upstream. */
   stop: (error: Error) => void
@@ -187,7 +187,8 @@ export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink)
           ? end({ kind: 'done' }, '[DONE]')
           : fail(new UpstreamError('protocol', 'The provider stopped sending before the answer was complete.', { code: 'stream_truncated' }))
       }
-      if (forward(result.value))
+      // Events that came in the same upstream read go out together: one write to the client.
+      if (forward(result.value) && (ended || opened.reader.buffered === 0))
         return
     }
   }
@@ -244,15 +245,50 @@ function readToEnd(reader: EventReader): void {
  */
 export function createClientStream(options: ClientStreamOptions): ReadableStream<Uint8Array> {
   let pump!: AnswerPump
+  let controller!: ReadableStreamDefaultController<Uint8Array>
+  /** The events of the current pull, sent as one chunk: one socket write for what one upstream read brought. */
+  let batch: Uint8Array[] | null = null
+  const send = (bytes: Uint8Array) => batch ? batch.push(bytes) : controller.enqueue(bytes)
+  const flush = () => {
+    if (batch?.length)
+      controller.enqueue(batch.length === 1 ? batch[0]! : concatBytes(batch))
+    batch = null
+  }
   return new ReadableStream<Uint8Array>({
-    start(controller) {
+    start(c) {
+      controller = c
       pump = createAnswerPump(options, {
-        event: (id, data) => controller.enqueue(encodeEvent(id, data)),
-        comment: text => controller.enqueue(encodeComment(text)),
-        close: () => controller.close(),
+        event: (id, data) => send(encodeEvent(id, data)),
+        // Keepalives come from a timer, between pulls' writes: out at once, after anything pending.
+        comment: (text) => {
+          flush()
+          controller.enqueue(encodeComment(text))
+        },
+        close: () => {
+          flush()
+          controller.close()
+        },
       })
     },
-    pull: () => pump.pull(),
+    async pull() {
+      batch = []
+      try {
+        await pump.pull()
+      }
+      finally {
+        flush()
+      }
+    },
     cancel: () => pump.cancel(),
   }, { highWaterMark: 0 })
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
+  let offset = 0
+  for (const part of parts) {
+    joined.set(part, offset)
+    offset += part.length
+  }
+  return joined
 }

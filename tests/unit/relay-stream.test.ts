@@ -244,6 +244,21 @@ describe('relayEventStream: SSE framing real upstreams send', () => {
     expect(text).toBe(`id: 1\ndata: ${A}\n\nid: 2\ndata: ${STOP}\n\nid: 3\ndata: [DONE]\n\n`)
   })
 
+  it('sends each event as soon as it arrives, and the events of one upstream read as one chunk', async () => {
+    const upstream = liveUpstream()
+    const { output } = relay(upstream.body)
+    const reader = output.getReader()
+    const decode = (value?: Uint8Array) => new TextDecoder().decode(value)
+
+    upstream.push(`data: ${A}\n\n`)
+    expect(decode((await reader.read()).value)).toBe(`id: 1\ndata: ${A}\n\n`)
+    upstream.push(`data: ${B}\n\ndata: ${STOP}\n\n`)
+    expect(decode((await reader.read()).value)).toBe(`id: 2\ndata: ${B}\n\nid: 3\ndata: ${STOP}\n\n`)
+    upstream.push('data: [DONE]\n\n')
+    expect(decode((await reader.read()).value)).toBe('id: 4\ndata: [DONE]\n\n')
+    await reader.cancel()
+  })
+
   it('sends the same bytes however the upstream cut them (50 seeded random chunkings)', async () => {
     const upstream = encoder.encode([
       '\uFEFF: hello\r\n\r\n',
@@ -305,10 +320,10 @@ describe('relayEventStream: the client going away', () => {
     const { output, abortUpstream, outcomes } = relay(body)
     const reader = output.getReader()
 
+    // Both events came in one upstream read: they go out as one chunk, one socket write.
     const first = await reader.read()
-    expect(new TextDecoder().decode(first.value)).toBe(`id: 1\ndata: ${STOP}\n\n`)
-    const second = await reader.read()
-    expect(new TextDecoder().decode(second.value)).toBe('id: 2\ndata: [DONE]\n\n')
+    expect(new TextDecoder().decode(first.value)).toBe(`id: 1\ndata: ${STOP}\n\nid: 2\ndata: [DONE]\n\n`)
+    expect((await reader.read()).done).toBe(true)
     await reader.cancel()
 
     expect(abortUpstream).not.toHaveBeenCalled()
