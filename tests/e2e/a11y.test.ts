@@ -3,7 +3,7 @@ import type { BrowserStack, RelayProcess } from './harness'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createMockUpstream, reply } from '../fixtures/mock-upstream'
 import { seriousViolations } from './axe'
-import { ask, chromiumOrSkip, startBrowserStack } from './harness'
+import { ask, chromiumOrSkip, saveScreenshot, startBrowserStack } from './harness'
 
 const chromiumPath = chromiumOrSkip()
 describe.skipIf(!chromiumPath)('accessibility', () => {
@@ -32,7 +32,7 @@ describe.skipIf(!chromiumPath)('accessibility', () => {
         await page.locator('[data-role="assistant"][data-status="done"]').waitFor()
         expect(await seriousViolations(page)).toEqual([])
         if (screenshot)
-          await page.screenshot({ path: screenshot })
+          await saveScreenshot(page, screenshot)
       }
       finally {
         await page.close()

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core'
 import type { BrowserStack, RelayProcess } from './harness'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest'
 import { chatFrames, createMockUpstream, reply } from '../fixtures/mock-upstream'
-import { answers, ask, chromiumOrSkip, launchChromium, openChat, startBrowserStack, startRelay } from './harness'
+import { answers, ask, chromiumOrSkip, launchChromium, openChat, saveScreenshot, startBrowserStack, startRelay } from './harness'
 
 const chromiumPath = chromiumOrSkip()
 const UPSTREAM_KEY = 'sk-e2e-UPSTREAM-secret-0123456789'
@@ -54,7 +54,7 @@ describe.skipIf(!chromiumPath)('chat in a real browser', () => {
     expect(await first.locator('td').first().textContent()).toBe('월')
     expect(await first.locator('pre code.language-python').textContent()).toBe('print("안녕하세요")\n')
     expect(await first.locator('strong').textContent()).toBe('좋은 하루')
-    await page.screenshot({ path: 'docs/screenshot-chat.png' })
+    await saveScreenshot(page, 'docs/screenshot-chat.png')
 
     await ask(page, '고마워. 화요일은 우산이 필요할까?')
     await expect.poll(() => page.locator('[data-role="assistant"][data-status="done"]').count()).toBe(2)

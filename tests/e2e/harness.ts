@@ -82,6 +82,15 @@ export async function startRelay(env: Record<string, string>, spaDir: string, en
   }
 }
 
+/**
+ * Saves the README's screenshot `path` (under docs/) when SORI_UPDATE_SCREENSHOTS=1;
+ * otherwise a test run leaves the checkout as it was.
+ */
+export async function saveScreenshot(page: Page, path: string): Promise<void> {
+  if (process.env.SORI_UPDATE_SCREENSHOTS === '1')
+    await page.screenshot({ path })
+}
+
 /** The assistant messages on the page. */
 export const answers = (page: Page) => page.locator('[data-testid="message"][data-role="assistant"]')
 

@@ -3,7 +3,7 @@ import type { MockUpstream } from '../fixtures/mock-upstream'
 import type { RelayProcess } from './harness'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
 import { chatFrames, createMockUpstream, listen, reply } from '../fixtures/mock-upstream'
-import { answers, ask, chromiumOrSkip, launchChromium, savedTitles, startRelay } from './harness'
+import { answers, ask, chromiumOrSkip, launchChromium, savedTitles, saveScreenshot, startRelay } from './harness'
 
 const chromiumPath = chromiumOrSkip()
 
@@ -136,7 +136,7 @@ describe.skipIf(!chromiumPath)('the conversation workspace in a real browser', (
     await expect.poll(() => items(page).allTextContents()).toEqual(['고정됨 서울 전시 추천', CODE_Q])
     await items(page).filter({ hasText: '서울 전시 추천' }).click()
     await answers(page).first().getByText('국립현대미술관 서울관').waitFor()
-    await page.screenshot({ path: 'docs/screenshot-desktop-light.png' })
+    await saveScreenshot(page, 'docs/screenshot-desktop-light.png')
   })
 
   it('collapses the sidebar on a desktop and remembers it across a reload', async () => {
@@ -219,7 +219,7 @@ describe.skipIf(!chromiumPath)('the conversation workspace in a real browser', (
     expect(await toggle.getAttribute('aria-expanded')).toBe('true')
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('new-chat')
     expect(await items(page).allTextContents()).toEqual([CODE_Q, EXHIBITION_Q])
-    await page.screenshot({ path: 'docs/screenshot-phone.png' })
+    await saveScreenshot(page, 'docs/screenshot-phone.png')
 
     await page.keyboard.press('Escape')
     await drawer.waitFor({ state: 'hidden' })
