@@ -1,12 +1,9 @@
 import type { Browser } from 'playwright-core'
 import type { RelayProcess } from './harness'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { chatFrames, createMockUpstream, listen, reply } from '../fixtures/mock-upstream'
 import { seriousViolations } from './axe'
-import { answers, ask, chromiumOrSkip, launchChromium, openChat, startRelay } from './harness'
+import { answers, ask, chromiumOrSkip, launchChromium, openChat, startConfiguredRelay } from './harness'
 
 const chromiumPath = chromiumOrSkip()
 
@@ -33,11 +30,9 @@ describe.skipIf(!chromiumPath)('comparing models in a real browser', () => {
   let upstream: Awaited<ReturnType<typeof listen>>
   let relay: RelayProcess
   let browser: Browser
-  let configDir: string
 
   beforeAll(async () => {
     upstream = await listen(mock)
-    configDir = mkdtempSync(join(tmpdir(), 'sori-compare-'))
     const config = {
       upstreams: [{ name: 'mock', baseUrl: upstream.baseUrl, apiKeyEnv: 'SORI_E2E_COMPARE_KEY', models: ['gpt-4.1', 'claude-sonnet-4', 'gemini-2.5-flash', 'claude-backup'] }],
       models: {
@@ -49,16 +44,13 @@ describe.skipIf(!chromiumPath)('comparing models in a real browser', () => {
       // No retries: a 503 fails over (or fails) at once.
       retry: { maxAttempts: 1 },
     }
-    writeFileSync(join(configDir, 'relay.json'), JSON.stringify(config))
-    relay = await startRelay({ RELAY_CONFIG: join(configDir, 'relay.json'), SORI_E2E_COMPARE_KEY: 'sk-e2e-compare' }, inject('spaDir'))
+    relay = await startConfiguredRelay(config, { SORI_E2E_COMPARE_KEY: 'sk-e2e-compare' }, inject('spaDir'))
     browser = await launchChromium(chromiumPath!)
   })
   afterAll(async () => {
     await browser?.close()
     await relay?.stop()
     await upstream?.close()
-    if (configDir)
-      rmSync(configDir, { recursive: true, force: true })
   })
 
   it('streams three models side by side, fails only the one that is down, prices the others, and the Usage page counts them', async () => {

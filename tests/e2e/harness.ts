@@ -1,7 +1,9 @@
 import type { Browser, Page } from 'playwright-core'
 import type { MockUpstream } from '../fixtures/mock-upstream'
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import process from 'node:process'
 import { createInterface } from 'node:readline'
 import { chromium } from 'playwright-core'
@@ -89,6 +91,24 @@ export async function startRelay(env: Record<string, string>, spaDir: string, en
 export async function saveScreenshot(page: Page, path: string): Promise<void> {
   if (process.env.SORI_UPDATE_SCREENSHOTS === '1')
     await page.screenshot({ path })
+}
+
+/**
+ * Starts the relay with `config` as its RELAY_CONFIG file, written to a temporary
+ * directory that goes when the process stops or fails to start.
+ */
+export async function startConfiguredRelay(config: object, env: Record<string, string>, spaDir: string, entry?: string): Promise<RelayProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'sori-relay-config-'))
+  const cleanUp = () => rmSync(dir, { recursive: true, force: true })
+  writeFileSync(join(dir, 'relay.json'), JSON.stringify(config))
+  try {
+    const relay = await startRelay({ RELAY_CONFIG: join(dir, 'relay.json'), ...env }, spaDir, entry)
+    return { ...relay, stop: () => relay.stop().finally(cleanUp), kill: signal => relay.kill(signal).finally(cleanUp) }
+  }
+  catch (error) {
+    cleanUp()
+    throw error
+  }
 }
 
 /** The assistant messages on the page. */

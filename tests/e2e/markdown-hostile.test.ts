@@ -170,6 +170,16 @@ describe.skipIf(!chromiumPath)('hostile Markdown streamed into the real app, und
       .toEqual(['require-trusted-types-for trusted-types-sink', `frame-src ${stack.relay.url}/healthz`])
   })
 
+  /** No forbidden attribute or CSP violation on the page, no dialog, no page error, no request to another host. */
+  async function expectNothingHostile(): Promise<void> {
+    const seen = await report(watch.page)
+    expect(seen.dom).toEqual([])
+    expect(seen.csp).toEqual([])
+    expect(watch.dialogs).toEqual([])
+    expect(watch.errors).toEqual([])
+    expect(watch.foreignRequests).toEqual([])
+  }
+
   // Highlighted HTML goes through the same sanitizer and Trusted Types policy as the answer.
   it('colours a finished code block of hostile HTML without a violation, keeping its text', async () => {
     const { page } = watch
@@ -179,12 +189,7 @@ describe.skipIf(!chromiumPath)('hostile Markdown streamed into the real app, und
     await expect.poll(() => code.count()).toBe(1)
     expect(await code.locator('[class^="hljs-"]').count()).toBeGreaterThan(0)
     expect(await code.textContent()).toBe('<img src=x onerror=alert(1)>\n')
-    const seen = await report(page)
-    expect(seen.dom).toEqual([])
-    expect(seen.csp).toEqual([])
-    expect(watch.dialogs).toEqual([])
-    expect(watch.errors).toEqual([])
-    expect(watch.foreignRequests).toEqual([])
+    await expectNothingHostile()
   })
 
   it.each(groups)('%s: no script runs, nothing leaves for another host, no forbidden attribute reaches the DOM', async (_label, start) => {
@@ -196,12 +201,7 @@ describe.skipIf(!chromiumPath)('hostile Markdown streamed into the real app, und
     }
     // Each answer was rendered as Markdown (not the plain-text fallback a failed renderer leaves).
     expect(await page.locator('[data-role="assistant"] .chat-markdown:not(.is-plain)').count()).toBe(inputs.length)
-    const seen = await report(page)
-    expect(seen.dom).toEqual([])
-    expect(seen.csp).toEqual([])
-    expect(watch.dialogs).toEqual([])
-    expect(watch.errors).toEqual([])
-    expect(watch.foreignRequests).toEqual([])
+    await expectNothingHostile()
     expect(watch.popups).toEqual([])
   })
 })

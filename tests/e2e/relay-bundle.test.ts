@@ -1,12 +1,12 @@
 import type { RedisServer } from '../fixtures/redis-server'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { buildRelay } from '../../scripts/build-relay'
 import { chatFrames, createMockUpstream, listen } from '../fixtures/mock-upstream'
 import { redisServerOrSkip, startRedisServer } from '../fixtures/redis-server'
-import { startRelay } from './harness'
+import { startConfiguredRelay } from './harness'
 
 // `npm start` runs the relay as built by `npm run build:relay`, with its
 // dependencies bundled in and the on-demand ones (zod, ioredis) in chunks of
@@ -42,9 +42,8 @@ describe('the built relay', () => {
   }
 
   it('streams answers, serves metrics, and reads a RELAY_CONFIG file and REDIS_URL', async () => {
-    const config = join(dir, 'relay.json')
-    writeFileSync(config, JSON.stringify({ upstreams: [{ name: 'mock', baseUrl: upstream.baseUrl, apiKeyEnv: 'MOCK_KEY', models: ['gpt-4.1'] }] }))
-    const relay = await startRelay({ RELAY_CONFIG: config, MOCK_KEY: 'sk-bundle-0123456789', ...(redis ? { REDIS_URL: redis.url } : {}) }, inject('spaDir'), entry)
+    const config = { upstreams: [{ name: 'mock', baseUrl: upstream.baseUrl, apiKeyEnv: 'MOCK_KEY', models: ['gpt-4.1'] }] }
+    const relay = await startConfiguredRelay(config, { MOCK_KEY: 'sk-bundle-0123456789', ...(redis ? { REDIS_URL: redis.url } : {}) }, inject('spaDir'), entry)
     try {
       expect(relay.logs[0]).toContain(redis ? '"streamStore":"redis"' : '"streamStore":"memory"')
       const plain = await streamedText(relay.url)
@@ -62,8 +61,7 @@ describe('the built relay', () => {
   })
 
   it('lists every problem of an invalid RELAY_CONFIG and exits', async () => {
-    const config = join(dir, 'broken.json')
-    writeFileSync(config, JSON.stringify({ upstreams: [{ name: 'mock', baseUrl: 'not a url' }], maxTokens: -1 }))
-    await expect(startRelay({ RELAY_CONFIG: config }, inject('spaDir'), entry)).rejects.toThrow(/upstreams\[0\]\.baseUrl: Invalid URL[\s\S]*maxTokens/)
+    const config = { upstreams: [{ name: 'mock', baseUrl: 'not a url' }], maxTokens: -1 }
+    await expect(startConfiguredRelay(config, {}, inject('spaDir'), entry)).rejects.toThrow(/upstreams\[0\]\.baseUrl: Invalid URL[\s\S]*maxTokens/)
   })
 })

@@ -1,12 +1,9 @@
 import type { Browser, Page } from 'playwright-core'
 import type { RelayProcess } from './harness'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { chatFrames, createMockUpstream, listen } from '../fixtures/mock-upstream'
 import { seriousViolations } from './axe'
-import { answers, ask, chromiumOrSkip, launchChromium, openChat, startRelay } from './harness'
+import { answers, ask, chromiumOrSkip, launchChromium, openChat, startConfiguredRelay } from './harness'
 
 const chromiumPath = chromiumOrSkip()
 
@@ -25,25 +22,20 @@ describe.skipIf(!chromiumPath)('usage and cost in a real browser', () => {
   let relay: RelayProcess
   let browser: Browser
   let page: Page
-  let configDir: string
 
   beforeAll(async () => {
     upstream = await listen(mock)
-    configDir = mkdtempSync(join(tmpdir(), 'sori-usage-'))
     const config = {
       upstreams: [{ name: 'mock', baseUrl: upstream.baseUrl, apiKeyEnv: 'SORI_E2E_USAGE_KEY', models: ['gpt-4.1'] }],
       models: { 'gpt-4.1': { pricing: { input: 2, output: 8 } } },
     }
-    writeFileSync(join(configDir, 'relay.json'), JSON.stringify(config))
-    relay = await startRelay({ RELAY_CONFIG: join(configDir, 'relay.json'), SORI_E2E_USAGE_KEY: 'sk-e2e-usage' }, inject('spaDir'))
+    relay = await startConfiguredRelay(config, { SORI_E2E_USAGE_KEY: 'sk-e2e-usage' }, inject('spaDir'))
     browser = await launchChromium(chromiumPath!)
   })
   afterAll(async () => {
     await browser?.close()
     await relay?.stop()
     await upstream?.close()
-    if (configDir)
-      rmSync(configDir, { recursive: true, force: true })
   })
 
   it('prices an answer with the relay\'s prices, adds it up on the usage page, and asks before sending past the budget', async () => {
