@@ -8,10 +8,20 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Accel-Buffering': 'no',
 })
 
-/** Encodes one data event. Multi-line data becomes several `data:` lines, as SSE requires. */
-export function encodeEvent(id: number, data: string): Uint8Array {
+/** One data event's text. Multi-line data becomes several `data:` lines, as SSE requires. */
+function eventText(id: number, data: string): string {
   const lines = data.includes('\n') ? data.split('\n').map(line => `data: ${line}`).join('\n') : `data: ${data}`
-  return encoder.encode(`id: ${id}\n${lines}\n\n`)
+  return `id: ${id}\n${lines}\n\n`
+}
+
+/** Encodes one data event. */
+export function encodeEvent(id: number, data: string): Uint8Array {
+  return encoder.encode(eventText(id, data))
+}
+
+/** Encodes several data events as one chunk: one socket write for all of them. */
+export function encodeEvents(events: readonly { id: number, data: string }[]): Uint8Array {
+  return encoder.encode(events.map(event => eventText(event.id, event.data)).join(''))
 }
 
 /** Encodes a comment line, which clients ignore; keepalives carry no id. */

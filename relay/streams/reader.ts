@@ -1,7 +1,7 @@
 import type { Redact } from '../errors'
 import type { LogEntry } from './store'
 import { StreamError, toErrorResponse } from '../errors'
-import { encodeComment, encodeEvent } from '../sse'
+import { encodeComment, encodeEvent, encodeEvents } from '../sse'
 import { StreamStoreError } from './store'
 
 export interface LogReaderOptions {
@@ -74,11 +74,13 @@ export function createLogReaderStream({ entries, stop, keepaliveMs, redact }: Lo
           return finish()
         return finish(new StreamError('producer_lost', 'The relay lost this answer before it was complete.'))
       }
-      for (const entry of result.value) {
-        lastId = entry.id
-        sawEnding = isEnding(entry.data)
-        send(encodeEvent(entry.id, entry.data))
-      }
+      const last = result.value.at(-1)
+      if (!last)
+        return
+      lastId = last.id
+      sawEnding = isEnding(last.data)
+      // A replay of many entries, or what arrived since the last read, goes out in one write.
+      send(encodeEvents(result.value))
     },
     cancel() {
       ended = true

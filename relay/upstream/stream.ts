@@ -5,7 +5,7 @@ import type { Target } from '../routing'
 import type { EventReader } from './events'
 import type { OpenedStream } from './failover'
 import { toErrorResponse, UpstreamError } from '../errors'
-import { encodeComment, encodeEvent } from '../sse'
+import { encodeComment, encodeEvent, encodeEvents } from '../sse'
 import { chunkFailure, inspectChunk } from './chunk'
 
 export type StreamOutcome
@@ -247,18 +247,17 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
   let pump!: AnswerPump
   let controller!: ReadableStreamDefaultController<Uint8Array>
   /** The events of the current pull, sent as one chunk: one socket write for what one upstream read brought. */
-  let batch: Uint8Array[] | null = null
-  const send = (bytes: Uint8Array) => batch ? batch.push(bytes) : controller.enqueue(bytes)
+  let batch: { id: number, data: string }[] | null = null
   const flush = () => {
     if (batch?.length)
-      controller.enqueue(batch.length === 1 ? batch[0]! : concatBytes(batch))
+      controller.enqueue(encodeEvents(batch))
     batch = null
   }
   return new ReadableStream<Uint8Array>({
     start(c) {
       controller = c
       pump = createAnswerPump(options, {
-        event: (id, data) => send(encodeEvent(id, data)),
+        event: (id, data) => batch ? batch.push({ id, data }) : controller.enqueue(encodeEvent(id, data)),
         // Keepalives come from a timer, between pulls' writes: out at once, after anything pending.
         comment: (text) => {
           flush()
@@ -281,14 +280,4 @@ export function createClientStream(options: ClientStreamOptions): ReadableStream
     },
     cancel: () => pump.cancel(),
   }, { highWaterMark: 0 })
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
-  let offset = 0
-  for (const part of parts) {
-    joined.set(part, offset)
-    offset += part.length
-  }
-  return joined
 }
