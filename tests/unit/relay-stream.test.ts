@@ -259,6 +259,23 @@ describe('relayEventStream: SSE framing real upstreams send', () => {
     await reader.cancel()
   })
 
+  it('reads the upstream no further ahead of a client that stops reading than a chunk or two', async () => {
+    let pulls = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(encoder.encode(`data: ${chunkJson(`part ${++pulls}`)}\n\n`))
+      },
+    }, { highWaterMark: 0 })
+    const reader = relay(body).output.getReader()
+
+    for (let i = 0; i < 5; i++)
+      await reader.read()
+    await new Promise(resolve => setTimeout(resolve, 20))
+    // The upstream is read as the client reads: what the client has not asked for stays upstream.
+    expect(pulls).toBeLessThanOrEqual(7)
+    await reader.cancel()
+  })
+
   it('sends the same bytes however the upstream cut them (50 seeded random chunkings)', async () => {
     const upstream = encoder.encode([
       '\uFEFF: hello\r\n\r\n',
