@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 const spec = {
   'levels': ['1,16,256', 'concurrent streams per level'],
   'reps': ['3', 'runs of each configuration; the table shows the median of runs'],
-  'seconds': ['2', 'measured window of a run, after a ramp of one stream\'s length'],
+  'seconds': ['10', 'measured window of a run, after a ramp of one stream\'s length'],
   'paths': ['direct,nginx,relay', 'paths to measure at each level'],
   'chunks': ['200', 'mock upstream: content chunks per answer'],
   'interval': ['5', 'mock upstream: ms between chunks'],
