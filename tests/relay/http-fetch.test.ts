@@ -22,7 +22,10 @@ describe('the relay\'s fetch on node:http', () => {
       signal: new AbortController().signal,
     })
     expect(response.status).toBe(200)
+    expect(response.ok).toBe(true)
     expect(response.headers.get('content-type')).toBe('text/event-stream')
+    expect(response.headers.get('Content-Type')).toBe('text/event-stream')
+    expect(response.headers.get('x-not-sent')).toBeNull()
     const pieces: string[] = []
     const decoder = new TextDecoder()
     const reader = response.body!.getReader()
@@ -39,7 +42,8 @@ describe('the relay\'s fetch on node:http', () => {
     mock.setScript(() => ({ type: 'json', status: 429, body: { error: { message: 'slow down' } }, headers: { 'Retry-After': '7' } }))
     const response = await fetch(`${server.baseUrl}/chat/completions`, { method: 'POST', body: '{}' })
     expect(response.status).toBe(429)
-    expect(response.headers.get('retry-after')).toBe('7')
+    expect(response.ok).toBe(false)
+    expect(response.headers.get('Retry-After')).toBe('7')
     expect(await response.json()).toEqual({ error: { message: 'slow down' } })
   })
 
