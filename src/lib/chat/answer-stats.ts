@@ -1,3 +1,4 @@
+import type { TextFeed } from './text-feed'
 import type { ChatMessageRecord } from './types'
 
 export interface AnswerStats {
@@ -11,10 +12,13 @@ export interface AnswerStats {
   estimated: boolean
 }
 
-/** What the details of an answer show: who answered, how fast, how many tokens. */
-export function answerStats(message: ChatMessageRecord): AnswerStats {
+/**
+ * What the details of an answer show: who answered, how fast, how many tokens.
+ * `completionEstimate` stands for counting the answer's text when the caller already has that count.
+ */
+export function answerStats(message: ChatMessageRecord, completionEstimate?: number): AnswerStats {
   const { timing, usage } = message
-  const completionTokens = usage?.completion_tokens ?? (message.content ? estimateTokens(message.content) : undefined)
+  const completionTokens = usage?.completion_tokens ?? completionEstimate ?? (message.content ? estimateTokens(message.content) : undefined)
   const firstTokenMs = timing?.firstTokenAt !== undefined ? timing.firstTokenAt - timing.sentAt : undefined
   const streamingMs = timing?.firstTokenAt !== undefined && timing.endedAt !== undefined ? timing.endedAt - timing.firstTokenAt : undefined
   return {
@@ -27,12 +31,45 @@ export function answerStats(message: ChatMessageRecord): AnswerStats {
   }
 }
 
-/** About four Latin characters or one Hangul syllable per token. */
-export function estimateTokens(text: string): number {
-  let ascii = 0
+export interface CharacterCount { ascii: number, other: number }
+
+/** Adds the characters of `text` to `count`: the counts of two parts add up to the count of the whole. */
+export function countCharacters(text: string, count: CharacterCount = { ascii: 0, other: 0 }): CharacterCount {
   for (let i = 0; i < text.length; i++) {
     if (text.charCodeAt(i) < 128)
-      ascii++
+      count.ascii++
+    else
+      count.other++
   }
-  return Math.ceil(ascii / 4 + (text.length - ascii))
+  return count
+}
+
+/** About four Latin characters or one Hangul syllable per token. */
+export function estimateTokens(text: string): number {
+  return tokensOf(countCharacters(text))
+}
+
+function tokensOf(count: CharacterCount): number {
+  return Math.ceil(count.ascii / 4 + count.other)
+}
+
+/**
+ * Estimates the tokens of an answer as it streams, from its text feed, counting
+ * only what came since the last call: counting the whole text every frame would
+ * read (and copy) all of a long answer 60 times a second.
+ */
+export function createFeedTokenCounter(): (feed: TextFeed) => number {
+  let count: CharacterCount = { ascii: 0, other: 0 }
+  let counted = 0
+  let current: TextFeed | undefined
+  return (feed) => {
+    if (feed !== current || feed.length < counted) {
+      count = { ascii: 0, other: 0 }
+      counted = 0
+      current = feed
+    }
+    countCharacters(feed.since(counted), count)
+    counted = feed.length
+    return tokensOf(count)
+  }
 }

@@ -14,11 +14,12 @@ export interface ColumnStats extends AnswerStats {
  * until it ends, the prompt is `promptEstimate` until the relay reports usage,
  * and the cost follows the same rules as the Usage page (the relay's cost
  * first, else the served model's price, else the asked model's).
+ * `completionEstimate`: the answer's tokens counted so far, when the caller counts them as they stream.
  */
-export function columnStats(message: ChatMessageRecord, now: number, pricing: PricingTable, promptEstimate: number): ColumnStats {
+export function columnStats(message: ChatMessageRecord, now: number, pricing: PricingTable, promptEstimate: number, completionEstimate?: number): ColumnStats {
   const { timing } = message
   const live = message.status === 'streaming' && timing ? { ...message, timing: { ...timing, endedAt: timing.endedAt ?? now } } : message
-  const stats = answerStats(live)
+  const stats = answerStats(live, completionEstimate)
   const price = pricing[message.model ?? ''] ?? pricing[message.requestedModel ?? '']
   const tokens = { input: stats.promptTokens ?? promptEstimate, output: stats.completionTokens ?? 0 }
   const reported = reportedCostMicros(message.usage as ReportedUsage | undefined)
