@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http'
 // The least a Node proxy can do, to run in the relay's place and learn what Node itself costs:
 // `npm run bench:relay -- --relay-bundle --relay-entry bench/relay/floor.ts` with FLOOR_MODE set.
 // - pipe:   node:http on both sides, the upstream body piped to the client as it is;
@@ -6,6 +5,7 @@ import type { IncomingMessage } from 'node:http'
 // - hono:   hono and @hono/node-server, as the relay runs them, answering with a web
 //           ReadableStream that the parsed events (with ids) are enqueued into.
 // None has limits, failover, timeouts, logs, metrics or backpressure: a floor, not a relay.
+import type { IncomingMessage } from 'node:http'
 import { Buffer } from 'node:buffer'
 import { Agent, createServer, request } from 'node:http'
 import process from 'node:process'

@@ -1,5 +1,10 @@
+import type { CharacterCount } from '../../../relay/usage'
 import type { TextFeed } from './text-feed'
 import type { ChatMessageRecord } from './types'
+import { countCharacters, estimateTokens as tokensOf } from '../../../relay/usage'
+
+// The relay estimates answers it got no usage for the same way: one formula for both.
+export { countCharacters }
 
 export interface AnswerStats {
   model?: string
@@ -31,26 +36,9 @@ export function answerStats(message: ChatMessageRecord, completionEstimate?: num
   }
 }
 
-export interface CharacterCount { ascii: number, other: number }
-
-/** Adds the characters of `text` to `count`: the counts of two parts add up to the count of the whole. */
-export function countCharacters(text: string, count: CharacterCount = { ascii: 0, other: 0 }): CharacterCount {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) < 128)
-      count.ascii++
-    else
-      count.other++
-  }
-  return count
-}
-
 /** About four Latin characters or one Hangul syllable per token. */
 export function estimateTokens(text: string): number {
   return tokensOf(countCharacters(text))
-}
-
-function tokensOf(count: CharacterCount): number {
-  return Math.ceil(count.ascii / 4 + count.other)
 }
 
 /**
