@@ -80,7 +80,9 @@ function webBody(message: IncomingMessage): ReadableStream<Uint8Array> {
       message.once('close', () => settle(() => controller.error(new TypeError('The provider\'s response ended early.'))))
     },
     pull() {
-      message.resume()
+      // Resuming a flowing message still schedules work on every read: only when it is paused.
+      if (message.isPaused())
+        message.resume()
     },
     cancel() {
       open = false

@@ -31,6 +31,14 @@ export function runGeneration({ store, lease, answer }: GenerationOptions): Prom
     },
     // Readers send their own keepalives; the log holds only data.
     comment: () => {},
+    flush: () => {
+      if (failure)
+        return pump.cancel()
+      const flushing = flush()
+      // Far behind the store: the upstream read waits for it.
+      if (pending.length >= MAX_PENDING)
+        return flushing
+    },
     close: () => {},
   })
 
@@ -69,12 +77,7 @@ export function runGeneration({ store, lease, answer }: GenerationOptions): Prom
 
   return (async () => {
     try {
-      while (!pump.ended && !failure) {
-        await pump.pull()
-        const flushing = flush()
-        if (pending.length >= MAX_PENDING || pump.ended)
-          await flushing
-      }
+      await pump.run()
       await flush()
     }
     finally {

@@ -14,7 +14,7 @@ import { readEvents } from './events'
 /** A stream past its commit point: something of the answer has arrived. */
 export interface OpenedStream {
   target: Target
-  /** Events read so far, ending with the first meaningful one (or `[DONE]`). */
+  /** Events read so far: up to the first meaningful one, and any that came with it in the same read. */
   buffered: EventSourceMessage[]
   reader: EventReader
   /** Aborts this upstream request. */
@@ -147,24 +147,30 @@ async function openAttempt(request: ChatCompletionRequest, target: Target, signa
   }
 }
 
-/** Reads until the answer has begun: a comment or a role-only delta is not a beginning. */
+/**
+ * Reads until the answer has begun: a comment or a role-only delta is not a
+ * beginning. Returns every event read, with any that came after the first
+ * meaningful one in the same read.
+ */
 async function readUntilMeaningful(reader: EventReader): Promise<EventSourceMessage[]> {
   const buffered: EventSourceMessage[] = []
   for (;;) {
-    const { done, value } = await reader.read()
-    if (done)
+    const events = await reader.next()
+    if (!events)
       throw new UpstreamError('protocol', 'The provider closed the stream before the first token.', { code: 'stream_truncated' })
-    if (value.data === '[DONE]')
-      throw new UpstreamError('protocol', 'The provider ended the stream without an answer.', { code: 'stream_truncated' })
-    buffered.push(value)
-    if (value.data === '')
-      continue
-    const chunk = inspectChunk(value.data)
-    const failure = chunkFailure(value, chunk)
-    if (failure)
-      throw failure
-    if (chunk.kind === 'chunk' && chunk.meaningful)
-      return buffered
+    buffered.push(...events)
+    for (const event of events) {
+      if (event.data === '[DONE]')
+        throw new UpstreamError('protocol', 'The provider ended the stream without an answer.', { code: 'stream_truncated' })
+      if (event.data === '')
+        continue
+      const chunk = inspectChunk(event.data)
+      const failure = chunkFailure(event, chunk)
+      if (failure)
+        throw failure
+      if (chunk.kind === 'chunk' && chunk.meaningful)
+        return buffered
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import type { Target } from '../routing'
 import type { EventReader } from './events'
 import type { OpenedStream } from './failover'
 import { toErrorResponse, UpstreamError } from '../errors'
-import { encodeComment, encodeEvent, encodeEvents } from '../sse'
+import { encodeComment, encodeEvents } from '../sse'
 import { chunkFailure, inspectChunk } from './chunk'
 
 export type StreamOutcome
@@ -43,13 +43,15 @@ export interface AnswerSink {
   /** One data event; ids count from 1 with no gaps. */
   event: (id: number, data: string) => void
   comment: (text: string) => void
+  /** After the events of one upstream read: send them on. A promise holds the next read until the sink can take more. */
+  flush: () => Promise<void> | void
   /** After the last event. */
   close: () => void
 }
 
 export interface AnswerPump {
-  /** Moves the answer on until something was written (with every event already read) or it ended. */
-  pull: () => Promise<void>
+  /** Moves the answer from the upstream into the sink until it ends; never rejects. */
+  run: () => Promise<void>
   /** Ends the answer with the error frame of `error` (cancelled, abandoned), aborting the upstream. */
   stop: (error: Error) => void
   /** Ends it silently: nobody is left to tell. */
@@ -61,8 +63,10 @@ export interface AnswerPump {
  * Drives one answer from the upstream into a sink. Gives every data event a
  * monotonic id and ends in exactly one way: `[DONE]` after the upstream really
  * finished, or one OpenAI-shaped error frame (also for idle and total
- * timeouts). One watchdog timer per answer sends `: keepalive` comments and
- * enforces the timeouts; reading an event only notes the time.
+ * timeouts). One read loop per answer: the events of each upstream read are
+ * checked and handed to the sink synchronously. One watchdog timer per answer
+ * sends `: keepalive` comments and enforces the timeouts; reading only notes
+ * the time.
  */
 export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink): AnswerPump {
   const { redact, now = Date.now } = options
@@ -121,8 +125,8 @@ export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink)
     watchdog = setTimeout(checkTimers, Math.max(1, next - time))
   }
 
-  /** Sends one upstream event on; true when it wrote something or ended the stream. */
-  function forward(event: EventSourceMessage): boolean {
+  /** Sends one upstream event on, or ends the answer with it. */
+  function forward(event: EventSourceMessage): void {
     const { data } = event
     if (data === '[DONE]') {
       // [DONE] without a finish_reason means the answer was cut short, whatever the upstream claims.
@@ -130,75 +134,76 @@ export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink)
         end({ kind: 'done' }, '[DONE]')
       else
         fail(new UpstreamError('protocol', 'The provider ended the stream before the answer was complete.', { code: 'stream_truncated' }))
-      return true
+      return
     }
     if (data === '')
-      return false
+      return
     const looksLikeObject = data.charCodeAt(0) === 123 && data.charCodeAt(data.length - 1) === 125 // { … }
     if (!rename && looksLikeObject && event.event !== 'error' && !NEEDS_INSPECTION.test(data)) {
       contentChunks++
-      write(data)
-      return true
+      return write(data)
     }
     const chunk = inspectChunk(data)
     const failure = chunkFailure(event, chunk)
-    if (failure || chunk.kind !== 'chunk') {
-      fail(failure)
-      return true
-    }
+    if (failure || chunk.kind !== 'chunk')
+      return fail(failure)
     sawFinish ||= chunk.finished
     if (chunk.hasText)
       contentChunks++
     if (chunk.usage)
       options.onUsage?.(chunk.usage)
     if (chunk.usageOnly && !options.clientWantsUsage)
-      return false
+      return
     // Name the model that served, when it is not the one asked for (failover, aliases).
     write(rename ? JSON.stringify({ ...chunk.value, model: rename }) : data)
-    return true
   }
 
-  async function pullOnce() {
-    if (!opened) {
-      opened = await options.opening
-      if (ended)
-        return
-      lastEventAt = now()
-      // The idle timeout starts now: re-arm the watchdog for it.
-      clearTimeout(watchdog)
-      checkTimers()
-      const { target } = opened
-      rename = target.model !== options.requestedModel || target.upstreamModel !== target.model ? target.model : null
-      options.onCommit?.(target)
-      let wrote = false
-      for (const event of opened.buffered)
-        wrote = (!ended && forward(event)) || wrote
-      if (wrote || ended)
-        return
-    }
+  /** The answer has begun: the idle timeout starts now, and the chunks learn the served model's name. */
+  function begin({ target }: OpenedStream) {
+    lastEventAt = now()
+    clearTimeout(watchdog)
+    checkTimers()
+    rename = target.model !== options.requestedModel || target.upstreamModel !== target.model ? target.model : null
+    options.onCommit?.(target)
+  }
+
+  async function pump() {
+    opened = await options.opening
+    if (ended)
+      return
+    begin(opened)
+    let events: EventSourceMessage[] | null = opened.buffered
     for (;;) {
-      const result = await opened.reader.read()
+      for (const event of events) {
+        forward(event)
+        if (ended)
+          return
+      }
+      // Events that came in one upstream read go out together: one write to the client.
+      const backlog = sink.flush()
+      if (backlog)
+        await backlog
+      if (ended)
+        return
+      events = await opened.reader.next()
       if (ended)
         return
       lastEventAt = now()
-      if (result.done) {
+      if (!events) {
         // Some upstreams omit [DONE]; a finish_reason already told us the answer is complete.
         return sawFinish
           ? end({ kind: 'done' }, '[DONE]')
           : fail(new UpstreamError('protocol', 'The provider stopped sending before the answer was complete.', { code: 'stream_truncated' }))
       }
-      // Events that came in the same upstream read go out together: one write to the client.
-      if (forward(result.value) && (ended || opened.reader.buffered === 0))
-        return
     }
   }
 
   watchdog = setTimeout(checkTimers, Math.max(1, Math.min(options.keepaliveMs, options.deadline - now())))
 
   return {
-    async pull() {
+    async run() {
       try {
-        await pullOnce()
+        await pump()
       }
       catch (error) {
         if (!ended)
@@ -234,50 +239,65 @@ const DRAIN_MS = 1000
  */
 function readToEnd(reader: EventReader): void {
   const timer = setTimeout(() => reader.cancel().catch(() => {}), DRAIN_MS)
-  const next = (): Promise<void> => reader.read().then(result => result.done ? clearTimeout(timer) : next())
+  const next = (): Promise<void> => reader.next().then(events => events ? next() : clearTimeout(timer))
   next().catch(() => clearTimeout(timer))
 }
 
 /**
- * The client's SSE byte stream for an answer nobody can resume: events are
- * pulled one read at a time, so a slow client slows the upstream read instead
- * of filling memory, and a client that leaves aborts the upstream.
+ * The client's SSE byte stream for an answer nobody can resume. The answer
+ * starts moving when the client first reads; the events of each upstream read
+ * go out as one chunk while the client keeps up. A client that falls behind
+ * holds one chunk, and then the upstream read waits for it instead of filling
+ * memory. A client that leaves aborts the upstream.
  */
 export function createClientStream(options: ClientStreamOptions): ReadableStream<Uint8Array> {
-  let pump!: AnswerPump
   let controller!: ReadableStreamDefaultController<Uint8Array>
-  /** The events of the current pull, sent as one chunk: one socket write for what one upstream read brought. */
-  let batch: { id: number, data: string }[] | null = null
-  const flush = () => {
-    if (batch?.length)
-      controller.enqueue(encodeEvents(batch))
-    batch = null
+  let events: { id: number, data: string }[] = []
+  let wantsMore: (() => void) | undefined
+  const release = () => {
+    wantsMore?.()
+    wantsMore = undefined
   }
+  const send = () => {
+    if (events.length > 0)
+      controller.enqueue(encodeEvents(events))
+    events = []
+  }
+  const sink: AnswerSink = {
+    event: (id, data) => {
+      events.push({ id, data })
+    },
+    // Keepalives come from a timer, between reads: no events are pending then.
+    comment: text => controller.enqueue(encodeComment(text)),
+    flush() {
+      send()
+      // With a high-water mark of 0, a chunk the client has not taken leaves the desired size below 0.
+      if ((controller.desiredSize ?? 0) < 0)
+        return new Promise<void>(resolve => (wantsMore = resolve))
+    },
+    close() {
+      send()
+      controller.close()
+      release()
+    },
+  }
+  let pump!: AnswerPump
+  let running = false
   return new ReadableStream<Uint8Array>({
     start(c) {
       controller = c
-      pump = createAnswerPump(options, {
-        event: (id, data) => batch ? batch.push({ id, data }) : controller.enqueue(encodeEvent(id, data)),
-        // Keepalives come from a timer, between pulls' writes: out at once, after anything pending.
-        comment: (text) => {
-          flush()
-          controller.enqueue(encodeComment(text))
-        },
-        close: () => {
-          flush()
-          controller.close()
-        },
-      })
+      pump = createAnswerPump(options, sink)
     },
-    async pull() {
-      batch = []
-      try {
-        await pump.pull()
-      }
-      finally {
-        flush()
-      }
+    pull() {
+      // The first read starts the answer; later ones release a read loop waiting for the client.
+      if (running)
+        return release()
+      running = true
+      void pump.run()
     },
-    cancel: () => pump.cancel(),
+    cancel() {
+      release()
+      pump.cancel()
+    },
   }, { highWaterMark: 0 })
 }

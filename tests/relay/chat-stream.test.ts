@@ -17,6 +17,14 @@ describe('streaming chat completions', () => {
     expect(await response.text()).toBe(expected)
   })
 
+  it('passes on a whole answer that arrives in one upstream read, [DONE] once', async () => {
+    const frames = chatFrames(['한 번에', ' 온 답'])
+    const { app } = createTestRelay({ script: () => ({ type: 'sse', chunks: [frames.join('')] }) })
+    const wire = await (await app.request(chatRequest(question()))).text()
+
+    expect(wire).toBe(frames.map((frame, i) => `id: ${i + 1}\n${frame}`).join(''))
+  })
+
   it('sends the conversation upstream with the relay key and stream: true', async () => {
     const { app, mock } = createTestRelay()
     const body = { model: 'gpt-4.1', stream: true, temperature: 0.3, messages: [
