@@ -12,7 +12,7 @@ const spec = {
   'think': ['0', 'mock upstream: ms before the first chunk'],
   'big': ['1000', 'streams of the concurrency run, one request each (0 skips it)'],
   'big-ramp': ['1000', 'ms over which those streams start'],
-  'big-chunks': ['30', 'content chunks per answer in that run'],
+  'big-chunks': ['100', 'content chunks per answer in that run (100 every 100 ms: a 10 s answer)'],
   'big-interval': ['100', 'ms between chunks in that run'],
   'big-paths': ['nginx,relay', 'paths of that run'],
   'nginx': ['', 'nginx binary (default: nginx on PATH, then /usr/sbin/nginx)'],
