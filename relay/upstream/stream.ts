@@ -77,6 +77,8 @@ export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink)
   let sawFinish = false
   let contentChunks = 0
   let ended = false
+  /** The next upstream read waits for the sink (a slow client, a slow store): the provider is not idle then. */
+  let waitingForSink = false
   let watchdog: ReturnType<typeof setTimeout> | undefined
   /** The served model's name for the chunks when it is not the one asked for (failover, aliases); decided at commit. */
   let rename: string | null = null
@@ -114,7 +116,7 @@ export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink)
     if (time >= options.deadline)
       return fail(new UpstreamError('timeout', 'The answer took longer than the relay allows.'))
     // Before the answer begins, the first-token timeout of the opening attempts applies instead.
-    const idleUntil = opened ? lastEventAt + options.idleMs : Number.POSITIVE_INFINITY
+    const idleUntil = opened && !waitingForSink ? lastEventAt + options.idleMs : Number.POSITIVE_INFINITY
     if (time >= idleUntil)
       return fail(new UpstreamError('timeout', `The provider sent nothing for ${options.idleMs / 1000} s.`))
     if (time >= lastWriteAt + options.keepaliveMs) {
@@ -181,8 +183,13 @@ export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink)
       }
       // Events that came in one upstream read go out together: one write to the client.
       const backlog = sink.flush()
-      if (backlog)
+      if (backlog) {
+        waitingForSink = true
         await backlog
+        waitingForSink = false
+        // The provider's silence counts from when the relay reads again.
+        lastEventAt = now()
+      }
       if (ended)
         return
       events = await opened.reader.next()

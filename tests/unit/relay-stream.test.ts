@@ -1,4 +1,4 @@
-import type { StreamOutcome } from '../../relay/upstream/stream'
+import type { ClientStreamOptions, StreamOutcome } from '../../relay/upstream/stream'
 import { describe, expect, it, vi } from 'vitest'
 import { createRedactor } from '../../relay/errors'
 import { readEvents } from '../../relay/upstream/events'
@@ -59,7 +59,7 @@ function liveUpstream() {
   return { body, cancelled, push: (text: string) => controller.enqueue(encoder.encode(text)) }
 }
 
-function relay(body: ReadableStream<Uint8Array>, secrets: string[] = []) {
+function relay(body: ReadableStream<Uint8Array>, secrets: string[] = [], overrides: Partial<ClientStreamOptions> = {}) {
   const abortUpstream = vi.fn()
   const outcomes: StreamOutcome[] = []
   const target = { model: 'gpt-4.1', upstreamModel: 'gpt-4.1', pricing: null, upstream: { name: 'u', baseUrl: 'http://u.test/v1', apiKey: '', models: null, includeUsage: true } }
@@ -73,6 +73,7 @@ function relay(body: ReadableStream<Uint8Array>, secrets: string[] = []) {
     keepaliveMs: 60_000,
     redact: createRedactor(secrets),
     onEnd: outcome => outcomes.push(outcome),
+    ...overrides,
   })
   return { output, abortUpstream, outcomes }
 }
@@ -274,6 +275,39 @@ describe('relayEventStream: SSE framing real upstreams send', () => {
     // The upstream is read as the client reads: what the client has not asked for stays upstream.
     expect(pulls).toBeLessThanOrEqual(7)
     await reader.cancel()
+  })
+
+  it('does not call the provider idle while a slow client holds the upstream read back', async () => {
+    const upstream = liveUpstream()
+    const { output, outcomes } = relay(upstream.body, [], { idleMs: 40 })
+    const reader = output.getReader()
+    const decode = (value?: Uint8Array) => new TextDecoder().decode(value)
+
+    upstream.push(`data: ${A}\n\n`)
+    expect(decode((await reader.read()).value)).toBe(`id: 1\ndata: ${A}\n\n`)
+    // The client stops reading: one chunk waits for it, and the relay reads no further.
+    upstream.push(`data: ${B}\n\n`)
+    upstream.push(`data: ${STOP}\n\n`)
+    await new Promise(resolve => setTimeout(resolve, 150))
+    expect(outcomes).toEqual([])
+
+    upstream.push('data: [DONE]\n\n')
+    let rest = ''
+    for (let result = await reader.read(); !result.done; result = await reader.read())
+      rest += decode(result.value)
+    expect(rest).toBe(`id: 2\ndata: ${B}\n\nid: 3\ndata: ${STOP}\n\nid: 4\ndata: [DONE]\n\n`)
+    expect(outcomes).toEqual([{ kind: 'done' }])
+  })
+
+  it('still ends a stream whose provider goes silent, with an idle timeout frame', async () => {
+    const upstream = liveUpstream()
+    const { output, outcomes } = relay(upstream.body, [], { idleMs: 40 })
+
+    upstream.push(`data: ${A}\n\n`)
+    const text = await readText(output)
+
+    expect(text).toBe(`id: 1\ndata: ${A}\n\n${errorFrame(2, 'The provider sent nothing for 0.04 s.', 'upstream_timeout')}`)
+    expect(outcomes).toMatchObject([{ kind: 'error', code: 'upstream_timeout' }])
   })
 
   it('sends the same bytes however the upstream cut them (50 seeded random chunkings)', async () => {
