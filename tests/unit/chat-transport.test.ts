@@ -5,7 +5,7 @@ import { fetchEventSource } from '@microsoft/fetch-event-source'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ChatError } from '../../src/lib/chat/errors'
 import { streamChatCompletion } from '../../src/lib/chat/transport'
-import { cutAt, seededRandom } from '../fixtures/chunking'
+import { bodyOf, cutAt, seededRandom } from '../fixtures/chunking'
 
 const BASE_URL = 'http://relay.test/v1'
 const encoder = new TextEncoder()
@@ -21,22 +21,8 @@ function chunkJson(content: string | null, extra: { finish?: string, model?: str
   return JSON.stringify(chunk)
 }
 
-/** A body that hands out exactly these byte chunks, one per read. */
-function bodyOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  const queue = [...chunks]
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = queue.shift()
-      if (next)
-        controller.enqueue(next)
-      else
-        controller.close()
-    },
-  })
-}
-
 function textBody(...parts: string[]): ReadableStream<Uint8Array> {
-  return bodyOf(parts.map(part => encoder.encode(part)))
+  return bodyOf(parts)
 }
 
 function eventStream(body: ReadableStream<Uint8Array>, init: ResponseInit = {}): Response {

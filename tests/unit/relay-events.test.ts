@@ -2,23 +2,9 @@ import type { EventSourceMessage } from 'eventsource-parser'
 import { describe, expect, it } from 'vitest'
 import { UpstreamError } from '../../relay/errors'
 import { readEvents } from '../../relay/upstream/events'
-import { cutAt, seededRandom } from '../fixtures/chunking'
+import { bodyOf, cutAt, seededRandom } from '../fixtures/chunking'
 
 const encoder = new TextEncoder()
-
-/** A body that hands out these pieces one per read, then closes. */
-function bodyOf(pieces: Array<string | Uint8Array>): ReadableStream<Uint8Array> {
-  const queue = pieces.map(piece => typeof piece === 'string' ? encoder.encode(piece) : piece)
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = queue.shift()
-      if (next)
-        controller.enqueue(next)
-      else
-        controller.close()
-    },
-  }, { highWaterMark: 0 })
-}
 
 async function batchesOf(body: ReadableStream<Uint8Array>, maxEventChars?: number): Promise<string[][]> {
   const reader = readEvents(body, maxEventChars)

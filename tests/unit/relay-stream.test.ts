@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { createRedactor } from '../../relay/errors'
 import { readEvents } from '../../relay/upstream/events'
 import { createClientStream } from '../../relay/upstream/stream'
-import { cutAt, seededRandom } from '../fixtures/chunking'
+import { bodyOf, cutAt, seededRandom } from '../fixtures/chunking'
 
 const encoder = new TextEncoder()
 
@@ -20,26 +20,6 @@ function chunkJson(content: string | null, finish: string | null = null): string
 const A = chunkJson('안녕')
 const B = chunkJson('하세요')
 const STOP = chunkJson(null, 'stop')
-
-/**
- * An upstream body that hands out these chunks one per read, then closes (or
- * errors with `failWith`).
- */
-function upstreamBody(parts: Array<string | Uint8Array>, failWith?: Error) {
-  const queue = parts.map(part => typeof part === 'string' ? encoder.encode(part) : part)
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = queue.shift()
-      if (next)
-        controller.enqueue(next)
-      else if (failWith)
-        controller.error(failWith)
-      else
-        controller.close()
-    },
-  })
-  return { body }
-}
 
 /** An upstream body the test feeds by hand, for cancelling mid-stream. */
 function liveUpstream() {
@@ -91,7 +71,7 @@ async function readText(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 async function relayText(parts: Array<string | Uint8Array>, failWith?: Error) {
-  const { body } = upstreamBody(parts, failWith)
+  const body = bodyOf(parts, failWith)
   const run = relay(body)
   return { text: await readText(run.output), ...run }
 }
@@ -182,7 +162,7 @@ describe('relayEventStream: streams that fail end in exactly one error frame', (
   })
 
   it('redacts secrets in the upstream error message', async () => {
-    const { body } = upstreamBody(['data: {"error":{"message":"Incorrect API key provided: the-upstream-key-123"}}\n\n'])
+    const body = bodyOf(['data: {"error":{"message":"Incorrect API key provided: the-upstream-key-123"}}\n\n'])
     const { output, outcomes } = relay(body, ['the-upstream-key-123'])
 
     expect(await readText(output)).toBe(errorFrame(1, 'Incorrect API key provided: [redacted]', 'upstream_stream_error'))
@@ -367,7 +347,7 @@ describe('relayEventStream: the client going away', () => {
   })
 
   it('does not abort or report again when cancelled after the stream ended', async () => {
-    const { body } = upstreamBody([`data: ${STOP}\n\ndata: [DONE]\n\n`])
+    const body = bodyOf([`data: ${STOP}\n\ndata: [DONE]\n\n`])
     const { output, abortUpstream, outcomes } = relay(body)
     const reader = output.getReader()
 
