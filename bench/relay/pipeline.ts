@@ -5,14 +5,14 @@
 // path can: eventsource-parser, an id per event, enqueue. Prints time and allocation per
 // chunk for each; allocation comes from V8's sampling heap profiler (collected objects
 // included), so it is an estimate. Use it to compare changes to relay/upstream/*.ts.
-import type { ClientStreamOptions } from '../../relay/upstream/stream'
+import type { AnswerOptions } from '../../relay/upstream/answer-pump'
 import { Session } from 'node:inspector/promises'
 import { performance } from 'node:perf_hooks'
 import process from 'node:process'
 import { setImmediate } from 'node:timers/promises'
 import { createParser } from 'eventsource-parser'
+import { createClientStream } from '../../relay/upstream/client-stream'
 import { readEvents } from '../../relay/upstream/events'
-import { createClientStream } from '../../relay/upstream/stream'
 import { answerData, BENCH_MODEL } from './answer'
 
 const ANSWERS = 300
@@ -48,7 +48,7 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<number> {
 async function relayAnswer(): Promise<number> {
   const reader = readEvents(upstreamBody())
   const target = { model: BENCH_MODEL, upstreamModel: BENCH_MODEL, pricing: null, upstream: { name: 'bench', baseUrl: 'http://127.0.0.1/v1', apiKey: '', models: null, includeUsage: true } }
-  const options: ClientStreamOptions = {
+  const options: AnswerOptions = {
     // What the commit point hands over: the first read's events.
     opening: reader.next().then(buffered => ({ target, buffered: buffered ?? [], reader, abort: () => {} })),
     abort: () => {},

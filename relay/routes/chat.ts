@@ -7,8 +7,8 @@ import type { RelayMetrics } from '../metrics'
 import type { ChatCompletionRequest, Usage } from '../protocol'
 import type { Target } from '../routing'
 import type { StreamStore } from '../streams/store'
+import type { AnswerOptions } from '../upstream/answer-pump'
 import type { FailoverDeps, OpenedStream } from '../upstream/failover'
-import type { ClientStreamOptions } from '../upstream/stream'
 import { Hono } from 'hono'
 import { parseChatRequest } from '../chat-request'
 import { RelayError } from '../errors'
@@ -17,8 +17,8 @@ import { SSE_HEADERS } from '../sse'
 import { runGeneration } from '../streams/generation'
 import { idempotencyKeyOf, lastEventIdOf, streamKeyFor } from '../streams/keys'
 import { createLogReaderStream } from '../streams/reader'
+import { createClientStream } from '../upstream/client-stream'
 import { completeWithFailover, openWithFailover } from '../upstream/failover'
-import { createClientStream } from '../upstream/stream'
 import { estimateTokens, promptCharacters, usageRecord } from '../usage'
 
 export interface ChatRouteDeps extends FailoverDeps {
@@ -54,7 +54,7 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<RelayEnv> {
     opening.then(stream => (opened = stream), () => {})
     let reported: Usage | null = null
     let committed: Target | undefined
-    const options: ClientStreamOptions = {
+    const options: AnswerOptions = {
       opening,
       abort,
       requestedModel: request.model,

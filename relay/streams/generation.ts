@@ -1,13 +1,13 @@
-import type { AnswerPump, ClientStreamOptions } from '../upstream/stream'
+import type { AnswerOptions, AnswerPump } from '../upstream/answer-pump'
 import type { Lease, LogEntry, StreamStore } from './store'
 import { StreamError } from '../errors'
-import { createAnswerPump } from '../upstream/stream'
+import { createAnswerPump } from '../upstream/answer-pump'
 import { StreamStoreError } from './store'
 
 export interface GenerationOptions {
   store: StreamStore
   lease: Lease
-  answer: ClientStreamOptions
+  answer: AnswerOptions
 }
 
 /** Events waiting for the log, at most; beyond it the upstream read waits for the store. */

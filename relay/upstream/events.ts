@@ -44,8 +44,11 @@ export function readEvents(body: ReadableStream<Uint8Array>, maxEventChars = MAX
       parser.feed(decoder.decode(result.value, { stream: true }))
     }
     // Events completed before a failure still go out; the failure comes with the next read.
-    if (events.length === 0)
-      return failure ? Promise.reject(failure) : finished ? null : next()
+    if (events.length === 0) {
+      if (failure)
+        throw failure
+      return finished ? null : next()
+    }
     const batch = events
     events = []
     return batch

@@ -1,8 +1,8 @@
-import type { ClientStreamOptions, StreamOutcome } from '../../relay/upstream/stream'
+import type { AnswerOptions, StreamOutcome } from '../../relay/upstream/answer-pump'
 import { describe, expect, it, vi } from 'vitest'
 import { createRedactor } from '../../relay/errors'
+import { createClientStream } from '../../relay/upstream/client-stream'
 import { readEvents } from '../../relay/upstream/events'
-import { createClientStream } from '../../relay/upstream/stream'
 import { bodyOf, cutAt, seededRandom } from '../fixtures/chunking'
 
 const encoder = new TextEncoder()
@@ -39,7 +39,7 @@ function liveUpstream() {
   return { body, cancelled, push: (text: string) => controller.enqueue(encoder.encode(text)) }
 }
 
-function relay(body: ReadableStream<Uint8Array>, secrets: string[] = [], overrides: Partial<ClientStreamOptions> = {}) {
+function relay(body: ReadableStream<Uint8Array>, secrets: string[] = [], overrides: Partial<AnswerOptions> = {}) {
   const abortUpstream = vi.fn()
   const outcomes: StreamOutcome[] = []
   const target = { model: 'gpt-4.1', upstreamModel: 'gpt-4.1', pricing: null, upstream: { name: 'u', baseUrl: 'http://u.test/v1', apiKey: '', models: null, includeUsage: true } }

@@ -5,7 +5,6 @@ import type { Target } from '../routing'
 import type { EventReader } from './events'
 import type { OpenedStream } from './failover'
 import { toErrorResponse, UpstreamError } from '../errors'
-import { encodeComment, encodeEvents } from '../sse'
 import { chunkFailure, inspectChunk } from './chunk'
 
 export type StreamOutcome
@@ -13,7 +12,8 @@ export type StreamOutcome
     | { kind: 'error', code: string, message: string }
     | { kind: 'cancelled' }
 
-export interface ClientStreamOptions {
+/** One answer: where it comes from, its limits, and who hears how it went. */
+export interface AnswerOptions {
   /** Resolves once the answer has begun (see openWithFailover); may still be pending when headers go out. */
   opening: Promise<OpenedStream>
   /** Aborts whatever is running upstream: the opening attempts and the opened stream. */
@@ -68,7 +68,7 @@ export interface AnswerPump {
  * sends `: keepalive` comments and enforces the timeouts; reading only notes
  * the time.
  */
-export function createAnswerPump(options: ClientStreamOptions, sink: AnswerSink): AnswerPump {
+export function createAnswerPump(options: AnswerOptions, sink: AnswerSink): AnswerPump {
   const { redact, now = Date.now } = options
   let opened: OpenedStream | undefined
   let nextId = 1
@@ -248,63 +248,4 @@ function readToEnd(reader: EventReader): void {
   const timer = setTimeout(() => reader.cancel().catch(() => {}), DRAIN_MS)
   const next = (): Promise<void> => reader.next().then(events => events ? next() : clearTimeout(timer))
   next().catch(() => clearTimeout(timer))
-}
-
-/**
- * The client's SSE byte stream for an answer nobody can resume. The answer
- * starts moving when the client first reads; the events of each upstream read
- * go out as one chunk while the client keeps up. A client that falls behind
- * holds one chunk, and then the upstream read waits for it instead of filling
- * memory. A client that leaves aborts the upstream.
- */
-export function createClientStream(options: ClientStreamOptions): ReadableStream<Uint8Array> {
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  let events: { id: number, data: string }[] = []
-  let wantsMore: (() => void) | undefined
-  const release = () => {
-    wantsMore?.()
-    wantsMore = undefined
-  }
-  const send = () => {
-    if (events.length > 0)
-      controller.enqueue(encodeEvents(events))
-    events = []
-  }
-  const sink: AnswerSink = {
-    event: (id, data) => {
-      events.push({ id, data })
-    },
-    // Keepalives come from a timer, between reads: no events are pending then.
-    comment: text => controller.enqueue(encodeComment(text)),
-    flush() {
-      send()
-      // With a high-water mark of 0, a chunk the client has not taken leaves the desired size below 0.
-      if ((controller.desiredSize ?? 0) < 0)
-        return new Promise<void>(resolve => (wantsMore = resolve))
-    },
-    close() {
-      send()
-      controller.close()
-      release()
-    },
-  }
-  let pump!: AnswerPump
-  let running = false
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c
-      pump = createAnswerPump(options, sink)
-    },
-    pull() {
-      // The first read starts the answer; later ones release a read loop waiting for the client.
-      if (running)
-        return release()
-      running = true
-      void pump.run()
-    },
-    cancel() {
-      release()
-      pump.cancel()
-    },
-  }, { highWaterMark: 0 })
 }
